@@ -1,0 +1,109 @@
+"""mi-etl: the command line. It parses arguments, calls the library and maps errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from etl.errors import EXIT_UNUSABLE, EtlError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn IOM Migration Initiatives reports into validated, reconciled Parquet tables.",
+)
+
+OutOption = Annotated[Path, typer.Option("--out", help="Folder of the Parquet tables.")]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+
+
+def _fail(err: EtlError, debug: bool) -> typer.Exit:
+    if debug:
+        raise err
+    typer.echo(err.line(), err=True)
+    return typer.Exit(err.exit_code)
+
+
+@app.command()
+def build(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Report files or folders (default: raw/).")] = None,
+    out: OutOption = Path("out"),
+    known: Annotated[Path | None, typer.Option(help="Known-discrepancies file (default: the reviewed list shipped with mi-etl).")] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds each solver run may take.")] = 20.0,
+    debug: DebugOption = False,
+) -> None:
+    """Read the reports, pair every figure, check the sums and write the tables to --out."""
+    from etl.pipeline import build as run_build
+
+    try:
+        report = run_build(paths or [Path("raw")], out, known=known, time_limit=time_limit, progress=_progress())
+    except EtlError as err:
+        raise _fail(err, debug) from None
+    typer.echo(f"wrote {out}/: " + ", ".join(f"{name} {n}" for name, n in report.counts.items()))
+    _summarise(report.reconciliation)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def check(out: OutOption = Path("out"), debug: DebugOption = False) -> None:
+    """Exit 1 if a reconciliation check of the built tables fails (and is not a known discrepancy)."""
+    from etl.inspect import read_reconciliation
+
+    try:
+        rows = read_reconciliation(out)
+    except EtlError as err:
+        raise _fail(err, debug) from None
+    failed = [r for r in rows if r["status"] == "mismatch"]
+    _summarise_dicts(rows)
+    for r in failed:
+        typer.echo(
+            f"{r['source_ref']}: mismatch: {r['check']} {r['region_id']}/{r['subject']}: "
+            f"expected {r['expected_usd']:,}, got {r['actual_usd']:,} ({r['note']})",
+            err=True,
+        )
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def explain(
+    region: Annotated[str, typer.Argument(help="Region id or name, e.g. east_horn_africa or 'East and Horn of Africa'.")],
+    country: Annotated[str | None, typer.Argument(help="Country name or ISO3 (or 'regional'); default: the region's table.")] = None,
+    out: OutOption = Path("out"),
+    debug: DebugOption = False,
+) -> None:
+    """Print a region's table, or one section's programmes, with source lines and evidence."""
+    from etl.inspect import explain_lines
+
+    try:
+        for line in explain_lines(out, region, country):
+            typer.echo(line)
+    except EtlError as err:
+        raise _fail(err, debug) from None
+
+
+def _progress() -> object:
+    def say(message: str) -> None:
+        typer.echo(message, err=True)
+
+    return say
+
+
+def _summarise(rows: list[object]) -> None:
+    _summarise_dicts([r.model_dump() for r in rows])  # type: ignore[attr-defined]
+
+
+def _summarise_dicts(rows: list[dict[str, object]]) -> None:
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[str(r["status"])] = counts.get(str(r["status"]), 0) + 1
+    typer.echo("reconciliation: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+def main() -> None:  # pragma: no cover
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(EXIT_UNUSABLE)

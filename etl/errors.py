@@ -1,0 +1,85 @@
+"""Errors that stop a build: each has a stable code, names its place and says how to fix it.
+
+The catalogue (code: meaning) is documented in README.md. Problems that do not stop a
+build are not exceptions but rows of the `issues` and `reconciliation` tables.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from etl.source import SourceRef
+
+EXIT_OK = 0
+EXIT_UNRECONCILED = 1
+EXIT_UNUSABLE = 2
+
+
+class EtlError(Exception):
+    """An input the pipeline cannot use; `str()` is the one line shown to the user."""
+
+    code: ClassVar[str] = "error"
+    exit_code: ClassVar[int] = EXIT_UNUSABLE
+
+    def __init__(self, where: SourceRef | str, message: str, *, fix: str, value: str | None = None):
+        self.where = str(where)
+        self.message = message
+        self.fix = fix
+        self.value = value
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        shown = f" {self.value!r}" if self.value is not None else ""
+        return f"{self.where}: {self.code}: {self.message}{shown}; {self.fix}"
+
+
+class EmptyInput(EtlError):
+    code = "empty-input"
+
+
+class NotAReport(EtlError):
+    code = "not-a-report"
+
+
+class UnreadablePdf(EtlError):
+    code = "unreadable-pdf"
+
+
+class EncodingProblem(EtlError):
+    code = "encoding"
+
+
+class AmountUnparseable(EtlError):
+    code = "amount-unparseable"
+
+
+class UnknownArea(EtlError):
+    code = "unknown-area"
+
+
+class UnknownCountry(EtlError):
+    code = "unknown-country"
+
+
+class DuplicateReport(EtlError):
+    code = "duplicate-report"
+
+
+class RegionMissing(EtlError):
+    code = "region-missing"
+
+
+class Unresolved(EtlError):
+    code = "unresolved"
+
+
+class InvalidFigure(EtlError):
+    code = "invalid-figure"
+
+
+class NoInput(EtlError):
+    code = "no-input"
+
+
+class OutputMissing(EtlError):
+    code = "output-missing"

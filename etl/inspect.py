@@ -1,0 +1,76 @@
+"""Reading built tables back: reconciliation for `mi-etl check`, a section's figures for `mi-etl explain`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from etl.errors import OutputMissing
+from etl.gazetteer import load_gazetteer, normalize
+
+
+def _read(out: Path, name: str) -> list[dict[str, Any]]:
+    path = out / f"{name}.parquet"
+    if not path.exists():
+        raise OutputMissing(path, "no built table here", fix="run 'mi-etl build' (or 'make build') first")
+    return pq.read_table(path).to_pylist()  # type: ignore[no-any-return]
+
+
+def read_reconciliation(out: Path) -> list[dict[str, Any]]:
+    return _read(out, "reconciliation")
+
+
+def explain_lines(out: Path, region: str, country: str | None) -> Iterator[str]:
+    """A region's table rows, or one section's programmes, each with its place and evidence."""
+    gaz = load_gazetteer()
+    regions = _read(out, "regions")
+    region_id = gaz.region(region) or region
+    chosen = [r for r in regions if r["region_id"] == region_id]
+    if not chosen:
+        known = ", ".join(sorted({r["region_id"] for r in regions}))
+        raise OutputMissing(out / "regions.parquet", f"no region {region!r}", fix=f"use one of: {known}")
+    for reg in chosen:
+        yield f"{reg['region_name']} ({reg['report_id']}): total {reg['total_usd']:,} USD  [{reg['source_ref']}]"
+        if country is None:
+            yield from _table(out, reg)
+        else:
+            yield from _section(out, reg, country)
+
+
+def _table(out: Path, reg: dict[str, Any]) -> Iterator[str]:
+    key = (reg["report_id"], reg["region_id"])
+    yield "countries:"
+    for r in _read(out, "region_countries"):
+        if (r["report_id"], r["region_id"]) == key:
+            yield f"  {r['row_label']:<50} {_money(r):>14}  {r['source_ref']}"
+            yield f"      {r['evidence']}"
+    yield "areas:"
+    for r in _read(out, "region_areas"):
+        if (r["report_id"], r["region_id"]) == key:
+            yield f"  {r['area_label']:<50} {_money(r):>14}  {r['source_ref']}"
+            yield f"      {r['evidence']}"
+
+
+def _section(out: Path, reg: dict[str, Any], country: str) -> Iterator[str]:
+    gaz = load_gazetteer()
+    wanted = "regional" if normalize(country) in ("regional", "regional programmes") else gaz.country(country) or country.upper()
+    key = (reg["report_id"], reg["region_id"], wanted)
+    rows = [p for p in _read(out, "programmes") if (p["report_id"], p["region_id"], p["section_id"]) == key]
+    if not rows:
+        raise OutputMissing(out / "programmes.parquet", f"no section {country!r} in {reg['region_name']}", fix="run 'mi-etl explain REGION' to list its rows")
+    yield f"section {rows[0]['section_label']}:"
+    for p in rows:
+        yield f"  {p['area_id']:<36} {_money(p):>14}  {p['source_ref']}"
+        yield f"      {p['evidence']}"
+    for r in _read(out, "reconciliation"):
+        if (r["report_id"], r["region_id"], r["check"], r["subject"]) == (reg["report_id"], reg["region_id"], "section_sum", wanted):
+            yield f"  check: {r['status']}: expected {r['expected_usd']:,}, programmes add up to {r['actual_usd']:,}"
+
+
+def _money(row: dict[str, Any]) -> str:
+    if row["status"] == "amount":
+        return f"{row['requirement_usd']:,}"
+    return str(row["status"])

@@ -1,0 +1,52 @@
+"""Validated rows -> reconciliation rows: every check of the report's own arithmetic.
+
+One check per module; each yields `Result`s, which `rows_to_reconciliation` turns into rows,
+marking a mismatch listed in the reviewed file of known discrepancies as known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from etl.reconcile import area_resum, areas_total, countries_total, section_sum
+from etl.reconcile.known import KnownDiscrepancies
+from etl.reconcile.result import Result
+from etl.validate import Rows
+from schemas.rows import ReconciliationRow
+
+CHECKS: tuple[Callable[[Rows], Iterable[Result]], ...] = (
+    countries_total.check,
+    areas_total.check,
+    section_sum.check,
+    area_resum.check,
+)
+
+
+def rows_to_reconciliation(rows: Rows, known: KnownDiscrepancies) -> list[ReconciliationRow]:
+    """Run every check on every region of every report."""
+    editions = {r.report_id: r.edition for r in rows.reports}
+    out = []
+    for check in CHECKS:
+        for result in check(rows):
+            status = "ok" if result.expected == result.actual else "mismatch"
+            note = result.note
+            if status == "mismatch":
+                reason = known.reason(editions[result.report_id], result.region_id, result.check, result.subject)
+                if reason:
+                    status, note = "known_discrepancy", f"{note}; known: {reason}"
+            out.append(
+                ReconciliationRow(
+                    report_id=result.report_id,
+                    check=result.check,
+                    region_id=result.region_id,
+                    subject=result.subject,
+                    country_iso3=result.country_iso3,
+                    area_id=result.area_id,
+                    expected_usd=result.expected,
+                    actual_usd=result.actual,
+                    status=status,
+                    source_ref=result.source_ref,
+                    note=note,
+                )
+            )
+    return out

@@ -1,0 +1,23 @@
+"""areas_total: the programmatic-area rows add up to the region's total."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from etl.reconcile.result import Result
+from etl.validate import Rows
+
+
+def check(rows: Rows) -> Iterable[Result]:
+    for region in rows.regions:
+        parts = [r for r in rows.region_areas if (r.report_id, r.region_id) == (region.report_id, region.region_id)]
+        yield Result(
+            region.report_id,
+            "areas_total",
+            region.region_id,
+            "region",
+            region.total_usd,
+            sum(r.requirement_usd or 0 for r in parts),
+            region.source_ref,
+            f"{len(parts)} area rows against the table's total",
+        )

@@ -1,0 +1,64 @@
+"""Scrambled labels and amounts -> figures, using the report's own sums.
+
+`document_to_figures` runs the whole stage for one report: lay out every region, learn the
+text model from the report's clean boxes, then resolve each region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from etl.gazetteer import Gazetteer
+from etl.resolve.figures import RegionFigures, resolution_to_figures
+from etl.resolve.layout import Layout, table_and_zone_to_layout
+from etl.resolve.region import layout_to_resolution
+from etl.resolve.textmodel import clean_boxes, examples_to_model, text_words
+from etl.segment.regions import RegionText, document_to_regions
+from etl.segment.table import lines_to_table
+from etl.segment.zone import lines_to_zone
+from etl.source import Document
+
+TIME_LIMIT = 20.0  # seconds per solve; a region needs two solves, a few more if the first fails
+
+
+@dataclass(frozen=True, slots=True)
+class Laid:
+    region: RegionText
+    layout: Layout
+
+
+def document_to_layouts(doc: Document, gaz: Gazetteer) -> list[Laid]:
+    """Segment every region of a report into its layout."""
+    laid = []
+    for region in document_to_regions(doc, gaz):
+        table = lines_to_table(doc.lines, *region.table, gaz)
+        countries = frozenset(label.key for label in table.countries() if label.kind == "country")
+        zone = lines_to_zone(doc.lines, *region.zone, countries, gaz)
+        laid.append(Laid(region, table_and_zone_to_layout(region.region_id, table, zone, doc.lines, gaz)))
+    return laid
+
+
+def document_to_figures(
+    doc: Document,
+    gaz: Gazetteer,
+    time_limit: float = TIME_LIMIT,
+    progress: Callable[[str], None] | None = None,
+) -> list[RegionFigures]:
+    """Resolve every region of a report."""
+    laid = document_to_layouts(doc, gaz)
+    examples = []
+    for item in laid:
+        layout = item.layout
+        spans = dict(zip((t.index for t in layout.tokens), layout.token_text, strict=True))
+        items = [i for i in sorted(layout.tokens + layout.labels + layout.markers, key=lambda i: i.index)]
+        for n, area in clean_boxes(items):
+            examples.append((area, text_words(doc.lines, spans[items[n].index])))
+    model = examples_to_model(examples)
+    figures = []
+    for item in laid:
+        if progress:
+            progress(item.region.region_id)
+        resolution = layout_to_resolution(item.layout, model, doc.lines, time_limit)
+        figures.append(resolution_to_figures(resolution, item.region.name, item.region.name_ref, doc.lines))
+    return figures

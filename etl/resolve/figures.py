@@ -1,0 +1,220 @@
+"""A region's resolution -> its figures, each with its place and the evidence that fixed it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from etl.gazetteer import load_gazetteer
+from etl.resolve.areas import TEXT_WEIGHT, Choice
+from etl.resolve.layout import Layout
+from etl.resolve.region import Resolution
+from etl.segment.lexicon import FUNDED, Amount, format_amount
+from etl.segment.table import TableAmount, TableLabel
+from etl.segment.zone import REGIONAL, target_populations
+from etl.source import Line, SourceRef
+
+CONFIDENT_TEXT = 2 * TEXT_WEIGHT  # text doubt below this many points: "its text is about the area"
+
+
+@dataclass(frozen=True, slots=True)
+class TableFigure:
+    kind: str  # country, regional, area, total
+    key: str  # ISO3, "regional", area id, "total"
+    label: str
+    label_ref: SourceRef
+    value: Amount
+    amount_ref: SourceRef
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeFigure:
+    section: str  # ISO3 or "regional"
+    section_label: str
+    area_id: str
+    area_label: str | None
+    status: str  # amount, funded, missing
+    value: int | None
+    description: str
+    populations: tuple[str, ...]
+    source_ref: SourceRef
+    label_ref: SourceRef | None
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegionFigures:
+    region_id: str
+    region_label: str
+    name_ref: SourceRef
+    rows: tuple[TableFigure, ...]  # countries and the regional-programmes row, in section order
+    areas: tuple[TableFigure, ...]
+    totals: tuple[TableFigure, ...]
+    programmes: tuple[ProgrammeFigure, ...]
+    section_sums: dict[str, int]  # section -> what its printed programme amounts add up to
+    unresolved: str | None  # why the solvers gave up, if they did
+
+
+def resolution_to_figures(
+    res: Resolution, region_label: str, name_ref: SourceRef, lines: tuple[Line, ...]
+) -> RegionFigures:
+    """Name every figure of a resolved region and say what fixed it."""
+    layout, plan, cells = res.layout, res.plan, res.cells
+    if not res.solved:
+        reason = f"no pairing found within the time bound (stage 1 {plan.outcome.status}, stage 2 {cells.outcome.status})"
+        return RegionFigures(layout.region_id, region_label, name_ref, (), (), (), (), {}, reason)
+    section_index = {s.key: n for n, s in enumerate(layout.sections)}
+    members: dict[int, list[int]] = {}
+    for k, s in enumerate(plan.token_section):
+        members.setdefault(s, []).append(k)
+    sums = {layout.sections[s].key: sum(layout.value(k) for k in ks) for s, ks in members.items()}
+    lacking = {layout.marker_nominal[b]: v for b, v in plan.unprinted().items()}
+    table = layout.table
+    pairs = {**plan.table_amount, **cells.area_amount}
+    area_sums: dict[str, tuple[int, int]] = {}
+    for k, a in cells.token_area.items():
+        total, count = area_sums.get(a, (0, 0))
+        area_sums[a] = (total + layout.value(k), count + 1)
+
+    rows, areas, totals = [], [], []
+    for i, label in enumerate(table.labels):
+        if i not in pairs:
+            continue  # a repeated label (a chart legend) that took no amount
+        amount = table.amounts[pairs[i]]
+        reasons = [_adjacency(label, amount, table.labels, table.amounts)]
+        if label.kind in ("country", "regional"):
+            s = section_index[label.key]
+            count = len(members.get(s, []))
+            if s in lacking:
+                reasons.append(
+                    f"its section's {count} printed amounts add up to {format_amount(sums.get(label.key, 0))}, "
+                    f"{format_amount(lacking[s])} short: one box prints no amount"
+                )
+            elif amount.value == FUNDED:
+                reasons.append(f"its section's {count} programmes are all funded")
+            else:
+                reasons.append(f"its section's {count} programme amounts add up to it")
+            reasons.append("the country rows add up to the total")
+            figure = TableFigure(label.kind, label.key, label.text, label.ref, amount.value, amount.ref, "; ".join(reasons))
+            rows.append((s, figure))
+        elif label.kind == "area":
+            total, count = area_sums.get(label.key, (0, 0))
+            if amount.value == FUNDED:
+                reasons.append("its programmes are all funded")
+            else:
+                reasons.append(f"its {count} programme amounts across the sections add up to it")
+            reasons.append("the area rows add up to the total")
+            areas.append(TableFigure("area", label.key, label.text, label.ref, amount.value, amount.ref, "; ".join(reasons)))
+        else:
+            reasons.append("equal to the other printed total, the sum of the country rows and of the area rows")
+            totals.append(TableFigure("total", "total", label.text, label.ref, amount.value, amount.ref, "; ".join(reasons)))
+    rows.sort(key=lambda pair: pair[0])
+
+    programmes = [
+        _programme(layout, k, plan.token_section[k], cells.token_area[k], cells.choice[k], lines)
+        for k in sorted(cells.token_area, key=lambda k: (plan.token_section[k], layout.tokens[k].index))
+    ]
+    for missing in res.missing:
+        programmes.append(_missing_programme(layout, missing.section, missing.area, missing.label, missing.box, missing.lacking, lines))
+    programmes.sort(key=lambda p: (section_index[p.section], p.source_ref.line or 0))
+    return RegionFigures(
+        layout.region_id,
+        region_label,
+        name_ref,
+        tuple(f for _, f in rows),
+        tuple(areas),
+        tuple(totals),
+        tuple(programmes),
+        sums,
+        None,
+    )
+
+
+def _adjacency(label: TableLabel, amount: TableAmount, labels: tuple[TableLabel, ...], amounts: tuple[TableAmount, ...]) -> str:
+    lo, hi = sorted((label.index, amount.index))
+    between = [a for a in amounts if lo < a.index < hi]
+    if amount.index > label.index and not between:
+        return f"printed next to its label ({label.ref})"
+    return f"printed at {amount.ref}, away from its label ({label.ref}): paired by the sums"
+
+
+def _section_label(layout: Layout, s: int) -> str:
+    section = layout.sections[s]
+    return section.heading.text if section.heading is not None else section.label
+
+
+def _programme(layout: Layout, k: int, s: int, area: str, choice: Choice, lines: tuple[Line, ...]) -> ProgrammeFigure:
+    token = layout.tokens[k]
+    label = layout.labels[choice.label] if choice.label is not None else None
+    reasons = []
+    if label is not None:
+        gap = abs(layout.events[token.index] - layout.events[label.index]) - 1
+        where = "just above it" if gap == 0 and label.index < token.index else (
+            f"{gap} item(s) {'before' if label.index < token.index else 'after'} it"
+        )
+        reasons.append(f"label '{label.text}' at {label.ref}, {where}")
+    else:
+        reasons.append("no label names its area nearby: the area totals place it")
+    if choice.text_cost <= CONFIDENT_TEXT:
+        reasons.append(f"its text is about {load_gazetteer().area_names[area].lower()}")
+    nominal = layout.token_nominal[k]
+    if nominal != s:
+        direction = "before its section's heading" if nominal < s else "under the next section's heading"
+        reasons.append(f"printed {direction}: placed by the section sums")
+    reasons.append("section and area sums hold")
+    description, populations = _text(layout.token_text[k], lines)
+    value = None if token.value == FUNDED else int(token.value) if token.value is not None else None
+    return ProgrammeFigure(
+        section=layout.sections[s].key,
+        section_label=_section_label(layout, s),
+        area_id=area,
+        area_label=label.text if label is not None else None,
+        status="funded" if token.value == FUNDED else "amount",
+        value=value,
+        description=description,
+        populations=populations,
+        source_ref=token.ref,
+        label_ref=label.ref if label is not None else None,
+        evidence="; ".join(reasons),
+    )
+
+
+def _missing_programme(
+    layout: Layout, s: int, area: str, n: int | None, box: int | None, lacking: int | None, lines: tuple[Line, ...]
+) -> ProgrammeFigure:
+    label = layout.labels[n] if n is not None else None
+    marker = layout.markers[box] if box is not None else None
+    ref = label.ref if label is not None else marker.ref if marker is not None else layout.tokens[0].ref
+    span = layout.label_text[n] if n is not None else (marker.index + 1, marker.index + 40) if marker else (0, 0)
+    description, populations = _text(span, lines)
+    if lacking is not None:
+        evidence = (
+            f"the box prints no amount; its section adds up to {format_amount(lacking)} less than its table row"
+        )
+    else:
+        evidence = "the box prints no amount and no printed amount can go to it without breaking the sums"
+    return ProgrammeFigure(
+        section=layout.sections[s].key,
+        section_label=_section_label(layout, s),
+        area_id=area,
+        area_label=label.text if label is not None else None,
+        status="missing",
+        value=None,
+        description=description,
+        populations=populations,
+        source_ref=ref,
+        label_ref=label.ref if label is not None else None,
+        evidence=evidence,
+    )
+
+
+def _text(span: tuple[int, int], lines: tuple[Line, ...]) -> tuple[str, tuple[str, ...]]:
+    """The description (lines up to "Target populations") and the target populations."""
+    start, end = span
+    found = target_populations(lines, start, end)
+    stop = found[1] if found else end
+    description = " ".join(line.text.strip() for line in lines[start:stop] if line.text.strip())
+    return description, found[0] if found else ()
+
+
+__all__ = ["REGIONAL", "ProgrammeFigure", "RegionFigures", "TableFigure", "resolution_to_figures"]

@@ -1,0 +1,195 @@
+"""A region's table and zone items -> the layout the solvers work on.
+
+The layout fixes what the text says for sure (the order of things, which section each
+heading opens, how far apart two items are, what the text after an amount is about) and
+leaves open what it does not (which amount belongs to which label). Sections are ordered by
+their headings; a section whose heading is missing from the text takes the place its table
+row gives it, and starts at the first amount whose text names its country.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from etl.gazetteer import Gazetteer, normalize
+from etl.segment.lexicon import FUNDED, Amount
+from etl.segment.table import TableLabel, TableText
+from etl.segment.zone import REGIONAL, ZoneItem, ZoneText
+from etl.source import Line
+
+TEXT_REACH = 60  # lines of programme text read after an item
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    key: str  # ISO3 or REGIONAL
+    label: str  # the table row label as printed
+    heading: ZoneItem | None
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Everything the solvers need about one region, in index form."""
+
+    region_id: str
+    sections: tuple[Section, ...]
+    tokens: tuple[ZoneItem, ...]  # programme amounts in text order
+    labels: tuple[ZoneItem, ...]  # area labels in text order
+    markers: tuple[ZoneItem, ...]  # "Funding requirement (in USD)" lines: one per programme box
+    events: dict[int, int]  # line index of a label or amount -> its rank among them
+    token_nominal: tuple[int, ...]  # the section the nearest heading before an amount gives
+    label_nominal: tuple[int, ...]
+    marker_nominal: tuple[int, ...]
+    label_boxed: tuple[bool, ...]  # a box line stands next to the label
+    marker_unfilled: tuple[bool, ...]  # no amount follows the box before the next item
+    token_text: tuple[tuple[int, int], ...]  # [start, end) of the programme text after an amount
+    label_text: tuple[tuple[int, int], ...]
+    token_mentions: tuple[frozenset[int], ...]  # sections whose country the text names
+    label_mentions: tuple[frozenset[int], ...]
+    table: TableText
+
+    def value(self, k: int) -> int:
+        return amount_value(self.tokens[k].value)
+
+
+def table_and_zone_to_layout(
+    region_id: str, table: TableText, zone: ZoneText, lines: tuple[Line, ...], gaz: Gazetteer
+) -> Layout:
+    """Order the sections, rank the items, read what follows each and give each its nominal section."""
+    sections = _ordered_sections(table, zone)
+    items = zone.items
+    tokens = tuple(i for i in items if i.kind == "amount")
+    labels = tuple(i for i in items if i.kind == "label")
+    boxes = tuple(i for i in items if i.kind == "marker")
+    ranked = sorted(tokens + labels, key=lambda i: i.index)
+    follows = _following(items, zone.end)
+    token_text = tuple(follows[t.index] for t in tokens)
+    label_text = tuple(follows[lab.index] for lab in labels)
+    names = _Names(sections, gaz)
+    token_mentions = tuple(names.in_text(lines, span) for span in token_text)
+    label_mentions = tuple(names.in_text(lines, span) for span in label_text)
+    starts = _starts(sections, tokens, token_mentions)
+    markers = [b.index for b in boxes]
+    return Layout(
+        region_id=region_id,
+        sections=sections,
+        tokens=tokens,
+        labels=labels,
+        markers=boxes,
+        events={item.index: rank for rank, item in enumerate(ranked)},
+        token_nominal=tuple(_nominal(t.index, starts) for t in tokens),
+        label_nominal=tuple(_nominal(lab.index, starts) for lab in labels),
+        marker_nominal=tuple(_nominal(b.index, starts) for b in boxes),
+        label_boxed=tuple(_boxed(lab, markers) for lab in labels),
+        marker_unfilled=tuple(_unfilled(b, items) for b in boxes),
+        token_text=token_text,
+        label_text=label_text,
+        token_mentions=token_mentions,
+        label_mentions=label_mentions,
+        table=table,
+    )
+
+
+def amount_value(value: Amount | None) -> int:
+    """USD of an amount; a funded programme requests nothing."""
+    return 0 if value is None or value == FUNDED else int(value)
+
+
+def _ordered_sections(table: TableText, zone: ZoneText) -> tuple[Section, ...]:
+    headings = {h.section: h for h in zone.items if h.kind == "heading" and h.section}
+    rows: list[TableLabel] = []
+    seen: set[str] = set()
+    for label in table.countries():
+        if label.key not in seen:
+            seen.add(label.key)
+            rows.append(label)
+    order = [Section(r.key, r.text, headings[r.key]) for r in rows if r.key in headings]
+    order.sort(key=lambda s: s.heading.index if s.heading else -1)
+    if not any(s.key == REGIONAL for s in order):
+        regional = next((r for r in rows if r.key == REGIONAL), None)
+        if regional is not None:
+            order.insert(0, Section(REGIONAL, regional.text, None))
+    for n, row in enumerate(rows):
+        if row.key in headings or row.key == REGIONAL:
+            continue
+        # No heading in the text: place it after the nearest preceding table row that has one.
+        before = [r.key for r in rows[:n] if r.key in headings or r.key == REGIONAL]
+        keys = [s.key for s in order]
+        at = keys.index(before[-1]) + 1 if before else len(order)
+        order.insert(at, Section(row.key, row.text, None))
+    return tuple(order)
+
+
+def _starts(
+    sections: tuple[Section, ...], tokens: tuple[ZoneItem, ...], mentions: tuple[frozenset[int], ...]
+) -> list[tuple[int, int]]:
+    """Where each section starts in the text: its heading, or, with none, the first amount
+    after the previous section's start whose text names its country and not the previous one."""
+    starts: list[tuple[int, int]] = []
+    for n, section in enumerate(sections):
+        if section.heading is not None:
+            starts.append((section.heading.index, n))
+            continue
+        after = starts[-1][0] if starts else -1
+        limit = next((s.heading.index for s in sections[n + 1 :] if s.heading is not None), None)
+        for k, token in enumerate(tokens):
+            inside = token.index > after and (limit is None or token.index < limit)
+            if inside and n in mentions[k] and (n - 1) not in mentions[k]:
+                starts.append((token.index, n))
+                break
+    starts.sort()
+    return starts
+
+
+def _nominal(index: int, starts: list[tuple[int, int]]) -> int:
+    section = 0
+    for start, n in starts:
+        if start <= index:
+            section = n
+    return section
+
+
+def _following(items: tuple[ZoneItem, ...], end: int) -> dict[int, tuple[int, int]]:
+    """For each item, the lines between it and the next item (at most TEXT_REACH of them)."""
+    out: dict[int, tuple[int, int]] = {}
+    ordered = sorted(items, key=lambda i: i.index)
+    for n, item in enumerate(ordered):
+        start = item.index + item.span
+        stop = ordered[n + 1].index if n + 1 < len(ordered) else end
+        out[item.index] = (start, max(start, min(stop, start + TEXT_REACH)))
+    return out
+
+
+def _boxed(label: ZoneItem, markers: list[int]) -> bool:
+    end = label.index + label.span
+    return any(label.index - 2 <= m <= end + 2 for m in markers)
+
+
+def _unfilled(marker: ZoneItem, items: tuple[ZoneItem, ...]) -> bool:
+    following = next((i for i in items if i.index > marker.index), None)
+    return following is None or following.kind != "amount"
+
+
+class _Names:
+    """Which sections' countries a stretch of text names ("the Government of Japan")."""
+
+    def __init__(self, sections: tuple[Section, ...], gaz: Gazetteer) -> None:
+        self.names: dict[str, int] = {}
+        for n, section in enumerate(sections):
+            if section.key == REGIONAL:
+                continue
+            for key, iso3 in gaz.country_keys.items():
+                if iso3 == section.key:
+                    self.names[key] = n
+            self.names[normalize(section.label)] = n
+        ordered = sorted(self.names, key=len, reverse=True)
+        alternation = "|".join(regex.escape(k) for k in ordered)
+        self.pattern = regex.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])") if ordered else None
+
+    def in_text(self, lines: tuple[Line, ...], span: tuple[int, int]) -> frozenset[int]:
+        if self.pattern is None:
+            return frozenset()
+        text = normalize(" ".join(lines[i].text for i in range(*span)))
+        return frozenset(self.names[m.group(0)] for m in self.pattern.finditer(text))

@@ -1,0 +1,192 @@
+"""Stage 1: a region's layout -> its table rows and the section of every programme amount.
+
+Decided together, as one integer program:
+- each table label's amount (every row gets one, every printed amount is used once);
+- each programme amount's section: the one its nearest heading gives, or a neighbouring
+  one at a price that grows with how deep inside its nominal section the amount sits
+  (two columns of a page interleave the end of one section with the start of the next).
+The report's own sums are hard: each section's amounts add up to its table row, the
+country rows and the area rows to the total. Only if no pairing satisfies them all is a
+relaxed model solved, in which a box may hold an amount printed nowhere, or the table may
+not add up; those gaps are reported, never filled in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from etl.gazetteer import AREA_ORDER
+from etl.resolve.layout import Layout, amount_value
+from etl.resolve.solver import Expr, Model, Outcome, Var
+from etl.segment.lexicon import FUNDED
+
+TABLE_LINE = 1  # per line between a table label and its amount
+TABLE_LINE_CAP = 40
+ASTRAY = 50  # an amount outside its nominal section, per amount it passes on the way out
+NAMED = 35  # the text after the amount names the country of the section it goes to
+DEPTH = 5  # an amount this many amounts inside its nominal section stays there
+MAX_UNPRINTED = 3  # boxes the relaxed model may leave without a printed amount
+UNPRINTED = 10_000  # a box whose amount is printed nowhere, or a table that does not add up
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPlan:
+    outcome: Outcome
+    token_section: tuple[int, ...]
+    table_amount: dict[int, int]  # table label -> table amount
+    gaps: dict[str, int]  # "table:..." -> table value minus sum; "box:N" -> amount box N lacks
+    unit: int
+
+    def unprinted(self) -> dict[int, int]:
+        """Boxes whose amount the report prints nowhere, with what their section lacks."""
+        return {int(k[4:]): v for k, v in self.gaps.items() if k.startswith("box:")}
+
+
+def group_key(kind: str, key: str, n_total: int) -> str:
+    if kind == "total":
+        return f"total:{n_total}"
+    if kind == "area":
+        return f"area:{key}"
+    return f"row:{key}"
+
+
+def table_groups(layout: Layout) -> dict[str, list[int]]:
+    """Table labels that stand for the same row (a legend repeats an area label, for one)."""
+    groups: dict[str, list[int]] = {}
+    totals = 0
+    for i, label in enumerate(layout.table.labels):
+        groups.setdefault(group_key(label.kind, label.key, totals), []).append(i)
+        totals += label.kind == "total"
+    return groups
+
+
+def layout_to_sections(
+    layout: Layout, unit: int, time_limit: float, exclude: Sequence[tuple[int, ...]] = ()
+) -> SectionPlan:
+    """Solve stage 1 with exact sums, or, if the report does not add up, with the fewest gaps."""
+    plan = _solve(layout, unit, time_limit, exclude, relaxed=False)
+    if plan.outcome.status == "INFEASIBLE":
+        plan = _solve(layout, unit, time_limit, exclude, relaxed=True)
+    return plan
+
+
+def _solve(
+    layout: Layout, unit: int, time_limit: float, exclude: Sequence[tuple[int, ...]], relaxed: bool
+) -> SectionPlan:
+    m = Model()
+    K = len(layout.tokens)
+    value = [layout.value(k) // unit for k in range(K)]
+    labels, amounts = layout.table.labels, layout.table.amounts
+    worth = [amount_value(a.value) // unit for a in amounts]
+    bound = sum(worth) + sum(value) + 1
+
+    # --- table: one amount per row, every printed amount used once
+    p: dict[tuple[int, int], Var] = {}
+    for i, label in enumerate(labels):
+        for t, amount in enumerate(amounts):
+            if label.kind == "total" and amount.value == FUNDED:
+                continue
+            p[i, t] = var = m.bool()
+            m.cost(TABLE_LINE * min(abs(label.index - amount.index), TABLE_LINE_CAP), var)
+    groups = table_groups(layout)
+    for members in groups.values():
+        m.exactly_one(p[i, t] for i in members for t in range(len(amounts)) if (i, t) in p)
+    for i in range(len(labels)):
+        m.at_most_one(p[i, t] for t in range(len(amounts)) if (i, t) in p)
+    for t in range(len(amounts)):
+        m.exactly_one(p[i, t] for i in range(len(labels)) if (i, t) in p)
+
+    def row(key: str) -> Expr:
+        return m.sum(worth[t] * p[i, t] for i in groups.get(key, []) for t in range(len(amounts)) if (i, t) in p)
+
+    gaps: dict[str, Var] = {}
+
+    def equal(key: str, left: Expr, right: Expr) -> None:
+        if relaxed:
+            gaps[key], flag = m.gap(left, right, bound, key)
+            m.cost(UNPRINTED, flag)
+        else:
+            m.add(left == right)
+
+    total_keys = sorted(k for k in groups if k.startswith("total:"))
+    total = row(total_keys[0]) if total_keys else None
+    if total is not None:
+        for extra in total_keys[1:]:
+            equal(f"table:{extra}", row(extra), total)
+        equal("table:countries", m.sum(row(k) for k in groups if k.startswith("row:")), total)
+        equal("table:areas", m.sum(row(k) for k in groups if k.startswith("area:")), total)
+
+    # --- sections: each amount stays in its nominal section or moves next door, at a price
+    x: dict[tuple[int, int], Var] = {}
+    for k, (before, after) in enumerate(_depths(layout)):
+        nominal = layout.token_nominal[k]
+        options = []
+        for s in _reach(layout, nominal):
+            depth = after if s > nominal else before
+            if s != nominal and depth >= DEPTH:
+                continue
+            x[k, s] = var = m.bool()
+            options.append(var)
+            named = NAMED if s in layout.token_mentions[k] else 0
+            m.cost((ASTRAY * (1 + depth) if s != nominal else 0) - named, var)
+        m.exactly_one(options)
+
+    # --- relaxed: a box whose amount is printed nowhere holds the difference (reported, not output)
+    unprinted: dict[int, Var] = {}
+    if relaxed:
+        flags = []
+        for b, unfilled in enumerate(layout.marker_unfilled):
+            if unfilled:
+                flag = m.bool()
+                unprinted[b] = var = m.int(0, bound)
+                m.add(var <= bound * flag)
+                m.add(var >= flag)
+                m.cost(UNPRINTED, flag)
+                flags.append(flag)
+        m.add(m.sum(flags) <= MAX_UNPRINTED)
+        if total is not None:  # what the boxes lack is what the total lacks: redundant, it guides the search
+            m.add(m.sum(unprinted.values()) == total - sum(value))
+    for s, section in enumerate(layout.sections):
+        # a section holds one programme per area at most
+        m.add(m.sum(x[k, s] for k in range(K) if (k, s) in x) <= len(AREA_ORDER))
+        got = m.sum(value[k] * x[k, s] for k in range(K) if (k, s) in x)
+        boxes = [var for b, var in unprinted.items() if layout.marker_nominal[b] == s]
+        m.add(got + m.sum(boxes) == row(f"row:{section.key}"))
+    for assignment in exclude:
+        m.add(m.sum(x[k, s] for k, s in enumerate(assignment) if (k, s) in x) <= K - 1)
+
+    outcome = m.solve(time_limit)
+    if not outcome.solved:
+        return SectionPlan(outcome, (), {}, {}, unit)
+    token_section = tuple(next(s for s in range(len(layout.sections)) if (k, s) in x and m.true(x[k, s])) for k in range(K))
+    chosen = {i: t for (i, t), var in p.items() if m.true(var)}
+    found = {key: m.value(var) * unit for key, var in gaps.items() if m.value(var)}
+    found.update({f"box:{b}": m.value(var) * unit for b, var in unprinted.items() if m.value(var)})
+    return SectionPlan(outcome, token_section, chosen, found, unit)
+
+
+def _reach(layout: Layout, nominal: int) -> list[int]:
+    """The nominal section and its neighbours; past a section with no heading, one further."""
+    S = len(layout.sections)
+    out = [nominal]
+    for step in (-1, 1):
+        s = nominal + step
+        while 0 <= s < S:
+            out.append(s)
+            if layout.sections[s].heading is not None:
+                break
+            s += step
+    return sorted(out)
+
+
+def _depths(layout: Layout) -> list[tuple[int, int]]:
+    """For each amount: how many amounts of its nominal section come before it and after it."""
+    order: dict[int, list[int]] = {}
+    for k, n in enumerate(layout.token_nominal):
+        order.setdefault(n, []).append(k)
+    out = [(0, 0)] * len(layout.tokens)
+    for members in order.values():
+        for j, k in enumerate(members):
+            out[k] = (j, len(members) - 1 - j)
+    return out

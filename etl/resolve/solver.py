@@ -1,0 +1,129 @@
+"""The one way this project states and solves its pairing problems: a linear model over 0/1
+decisions, minimised by a MIP solver (HiGHS by default) within a time bound.
+
+The models are small integer programs (assignments with sum constraints); an LP-based
+branch-and-bound closes them far faster than a pure constraint search, and it is
+deterministic for the same input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.linear_solver import pywraplp
+
+BACKEND = os.environ.get("MI_ETL_SOLVER", "HIGHS")
+_STATUS = {
+    pywraplp.Solver.OPTIMAL: "OPTIMAL",
+    pywraplp.Solver.FEASIBLE: "FEASIBLE",
+    pywraplp.Solver.INFEASIBLE: "INFEASIBLE",
+    pywraplp.Solver.UNBOUNDED: "UNBOUNDED",
+    pywraplp.Solver.ABNORMAL: "ABNORMAL",
+    pywraplp.Solver.NOT_SOLVED: "UNKNOWN",
+}
+
+Var = Any  # pywraplp.Variable (the SWIG class has no usable type information)
+Expr = Any  # a pywraplp linear expression, a Var or a number
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str  # OPTIMAL, FEASIBLE (time bound hit), INFEASIBLE, UNKNOWN (time bound, nothing found)
+    objective: float
+    seconds: float
+
+    @property
+    def solved(self) -> bool:
+        return self.status in ("OPTIMAL", "FEASIBLE")
+
+
+class Model:
+    """A minimisation over 0/1 and integer variables, built term by term."""
+
+    def __init__(self, backend: str = BACKEND) -> None:
+        solver = pywraplp.Solver.CreateSolver(backend)
+        if solver is None:  # pragma: no cover - the wheel ships HiGHS
+            raise RuntimeError(f"the {backend} solver is not available in this OR-Tools build")
+        solver.SuppressOutput()
+        self.solver = solver
+        self.terms: list[tuple[float, Var]] = []
+        self._count = 0
+
+    def bool(self, name: str = "") -> Var:
+        self._count += 1
+        return self.solver.BoolVar(name or f"b{self._count}")
+
+    def int(self, lo: int, hi: int, name: str = "") -> Var:
+        self._count += 1
+        return self.solver.IntVar(lo, hi, name or f"i{self._count}")
+
+    def add(self, constraint: Any) -> None:
+        self.solver.Add(constraint)
+
+    def exactly_one(self, literals: Iterable[Var]) -> None:
+        self.solver.Add(self.solver.Sum(list(literals)) == 1)
+
+    def at_most_one(self, literals: Iterable[Var]) -> None:
+        items = list(literals)
+        if len(items) > 1:
+            self.solver.Add(self.solver.Sum(items) <= 1)
+
+    def sum(self, items: Iterable[Expr]) -> Expr:
+        return self.solver.Sum(list(items))
+
+    def cost(self, weight: float, var: Var) -> None:
+        if weight:
+            self.terms.append((weight, var))
+
+    def gap(self, left: Expr, right: Expr, bound: int, name: str) -> tuple[Var, Var]:
+        """left + gap == right with an indicator that the gap is not zero (|gap| <= bound)."""
+        gap = self.int(-bound, bound, f"gap_{name}")
+        flag = self.bool(f"has_{name}")
+        self.add(left + gap == right)
+        self.add(gap <= bound * flag)
+        self.add(gap >= -bound * flag)
+        return gap, flag
+
+    def solve(self, time_limit: float) -> Outcome:
+        objective = self.solver.Objective()
+        for weight, var in self.terms:
+            objective.SetCoefficient(var, objective.GetCoefficient(var) + weight)
+        objective.SetMinimization()
+        self.solver.SetTimeLimit(int(time_limit * 1000))
+        extra = os.environ.get("MI_ETL_SOLVER_PARAMS")
+        if extra:
+            self.solver.SetSolverSpecificParametersAsString(extra)
+        with _quiet_stdout():
+            status = _STATUS.get(self.solver.Solve(), "UNKNOWN")
+        value = self.solver.Objective().Value() if status in ("OPTIMAL", "FEASIBLE") else float("inf")
+        return Outcome(status, value, self.solver.wall_time() / 1000)
+
+    def value(self, var: Var) -> int:
+        return round(var.solution_value())
+
+    def true(self, var: Var) -> bool:
+        return var.solution_value() > 0.5
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """HiGHS prints a banner on the C-level stdout that no option silences: send it to /dev/null."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)

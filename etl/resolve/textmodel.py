@@ -1,0 +1,89 @@
+"""What a programme's text is about: a naive Bayes model of the seven areas, learnt from the
+report itself.
+
+A box whose three lines stand in order ("Migration Health", "Funding requirement (in USD)",
+the amount) tells which area the text after the amount belongs to; those boxes teach the
+model. It then scores the text after every amount, including the ones whose label is
+missing or printed next to another box. The scores are only a preference: the report's sums
+decide first. Nothing here is kept by hand: the vocabulary comes from the report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import regex
+
+from etl.gazetteer import AREA_ORDER, normalize
+from etl.segment.lexicon import is_target_populations
+from etl.segment.zone import ZoneItem
+from etl.source import Line
+
+_WORD = regex.compile(r"[a-z][a-z-]{2,}")
+_FUNCTION_WORDS = frozenset(
+    "the and for with will iom of to in on by as its their this that from are be has have also which such "
+    "well other these who all into between through including more".split()
+)
+SMOOTHING = 1.0
+
+
+def text_words(lines: Sequence[Line], span: tuple[int, int]) -> list[str]:
+    """The words of a programme's text, up to its "Target populations" list."""
+    words: list[str] = []
+    for i in range(*span):
+        if is_target_populations(lines[i].text):
+            break
+        words += [w for w in _WORD.findall(normalize(lines[i].text)) if w not in _FUNCTION_WORDS]
+    return words
+
+
+def clean_boxes(items: Sequence[ZoneItem]) -> Iterable[tuple[int, str]]:
+    """(amount item index, area) for boxes printed in order: label, box line, amount."""
+    for n in range(2, len(items)):
+        amount, marker, label = items[n], items[n - 1], items[n - 2]
+        if amount.kind == "amount" and marker.kind == "marker" and label.kind == "label" and len(label.areas) == 1:
+            yield n, label.areas[0]
+
+
+@dataclass(frozen=True, slots=True)
+class TextModel:
+    """Multinomial naive Bayes over the seven areas; `log_posterior` of an empty text is the prior."""
+
+    log_prior: dict[str, float]
+    log_likelihood: dict[str, dict[str, float]]
+    vocabulary: frozenset[str]
+    examples: int
+
+    def log_posterior(self, words: Sequence[str]) -> dict[str, float]:
+        if not self.examples:
+            return {a: -math.log(len(AREA_ORDER)) for a in AREA_ORDER}
+        scores = {}
+        for area, prior in self.log_prior.items():
+            table = self.log_likelihood[area]
+            scores[area] = prior + sum(table[w] for w in words if w in self.vocabulary)
+        top = max(scores.values())
+        norm = top + math.log(sum(math.exp(s - top) for s in scores.values()))
+        return {a: scores.get(a, -1e9) - norm for a in AREA_ORDER}
+
+
+def examples_to_model(examples: Iterable[tuple[str, Sequence[str]]]) -> TextModel:
+    """Fit the model on (area, words) pairs."""
+    counts: dict[str, Counter[str]] = {}
+    docs: Counter[str] = Counter()
+    for area, words in examples:
+        docs[area] += 1
+        counts.setdefault(area, Counter()).update(words)
+    total = sum(docs.values())
+    if not total:
+        return TextModel({}, {}, frozenset(), 0)
+    vocabulary = {w for c in counts.values() for w in c}
+    log_likelihood: dict[str, dict[str, float]] = {}
+    for area in AREA_ORDER:
+        c = counts.get(area, Counter())
+        denominator = math.log(sum(c.values()) + SMOOTHING * len(vocabulary))
+        log_likelihood[area] = {w: math.log(c.get(w, 0) + SMOOTHING) - denominator for w in vocabulary}
+    log_prior = {a: math.log((docs.get(a, 0) + SMOOTHING) / (total + SMOOTHING * len(AREA_ORDER))) for a in AREA_ORDER}
+    return TextModel(log_prior, log_likelihood, frozenset(vocabulary), total)

@@ -1,0 +1,153 @@
+"""A regional table's lines -> its labels and amounts, each with its place, still unpaired.
+
+The table is printed in two columns (countries, programmatic areas) whose text is
+interleaved, so only the kinds of things are read here; pairing is the resolver's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import regex
+
+from etl.errors import AmountUnparseable, UnknownArea, UnknownCountry
+from etl.gazetteer import Gazetteer, normalize
+from etl.segment.lexicon import (
+    Amount,
+    is_broken_amount,
+    is_regional_label,
+    is_total_label,
+    match_area,
+    parse_amount,
+)
+from etl.source import Line, SourceRef
+
+LabelKind = Literal["country", "regional", "area", "total"]
+
+_CHROME = frozenset({"country", "usd", "programmatic area", "funding requirements for", "funding requirement (in usd)"})
+_PERCENT = regex.compile(r"^[\d.,\s%]+%\s*$")
+_AREA_WORDS = regex.compile(r"\b(migration|migrant|emergenc|crisis|border|health|labour|environment|research)", regex.I)
+
+
+@dataclass(frozen=True, slots=True)
+class TableLabel:
+    kind: LabelKind
+    key: str
+    areas: tuple[str, ...]
+    text: str
+    ref: SourceRef
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableAmount:
+    value: Amount
+    text: str
+    ref: SourceRef
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableText:
+    labels: tuple[TableLabel, ...]
+    amounts: tuple[TableAmount, ...]
+
+    def countries(self) -> tuple[TableLabel, ...]:
+        return tuple(label for label in self.labels if label.kind in ("country", "regional"))
+
+    def areas(self) -> tuple[TableLabel, ...]:
+        return tuple(label for label in self.labels if label.kind == "area")
+
+    def totals(self) -> tuple[TableLabel, ...]:
+        return tuple(label for label in self.labels if label.kind == "total")
+
+
+def lines_to_table(lines: tuple[Line, ...], start: int, end: int, gaz: Gazetteer) -> TableText:
+    """Classify each line of a table block; unknown country or area labels are errors."""
+    labels: list[TableLabel] = []
+    amounts: list[TableAmount] = []
+    i = start
+    while i < end:
+        line = lines[i]
+        text = line.text.strip()
+        value = parse_amount(text)
+        if value is not None:
+            amounts.append(TableAmount(value, text, line.ref, i))
+            i += 1
+            continue
+        if not text or _PERCENT.match(text) or normalize(text) in _CHROME:
+            i += 1
+            continue
+        if is_broken_amount(text):
+            raise AmountUnparseable(line.ref, "cannot read the table amount", value=text, fix=_FIX_AMOUNT)
+        if is_total_label(text):
+            labels.append(TableLabel("total", "total", (), text, line.ref, i))
+            i += 1
+            continue
+        if is_regional_label(text):
+            labels.append(TableLabel("regional", "regional", (), text, line.ref, i))
+            i += 1
+            continue
+        window = [lines[k].text for k in range(i, min(i + 3, end))]
+        areas, span = match_area(window, gaz)
+        if span:
+            labels.append(TableLabel("area", areas[0], areas, _join(window, span), line.ref, i))
+            i += span
+            continue
+        iso3, span = _match_any_country(window, gaz)
+        if iso3:
+            labels.append(TableLabel("country", iso3, (), _join(window, span), line.ref, i))
+            i += span
+            continue
+        span = _region_title_span(window, gaz)
+        if span:
+            i += span
+            continue
+        _reject_unknown(line, text)
+        i += 1
+    return TableText(tuple(labels), tuple(amounts))
+
+
+_FIX_AMOUNT = "correct the digits in the raw file (amounts are whole USD like 1,200,000)"
+
+
+def _join(window: list[str], span: int) -> str:
+    return " ".join(t.strip() for t in window[:span])
+
+
+def _match_any_country(window: list[str], gaz: Gazetteer) -> tuple[str | None, int]:
+    for span in (1, 2, 3):
+        if len(window) < span or not window[span - 1].strip():
+            break
+        iso3 = gaz.country(_join(window, span))
+        if iso3:
+            return iso3, span
+    return None, 0
+
+
+def _region_title_span(window: list[str], gaz: Gazetteer) -> int:
+    for span in (1, 2, 3):
+        if len(window) >= span and gaz.region(_join(window, span)):
+            return span
+    return 0
+
+
+def _reject_unknown(line: Line, text: str) -> None:
+    """A short title-like line in a table is a label we do not know: say so, do not guess."""
+    words = text.split()
+    if len(words) > 7 or text.endswith((".", ";")) or not text[:1].isupper():
+        return  # prose that leaked into the table block
+    if _AREA_WORDS.search(text):
+        raise UnknownArea(
+            line.ref,
+            "unknown programmatic area label in a regional table",
+            value=text,
+            fix="add the label to etl/data/areas.csv (aliases) if it names one of the seven areas",
+        )
+    raise UnknownCountry(
+        line.ref,
+        "unknown country label in a regional table",
+        value=text,
+        fix="add the name to etl/data/countries.csv (aliases) with its ISO 3166-1 alpha-3 code",
+    )

@@ -1,0 +1,144 @@
+"""A region's programme lines -> items: section headings, area labels, boxes, amounts, text.
+
+Nothing is paired here. Headings are recognised only for the countries of the region's own
+table, so a country named in prose elsewhere cannot open a section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from etl.errors import AmountUnparseable
+from etl.gazetteer import Gazetteer, normalize
+from etl.segment.lexicon import (
+    Amount,
+    is_broken_amount,
+    is_marker,
+    is_regional_label,
+    is_target_populations,
+    match_area,
+    match_country,
+    parse_amount,
+)
+from etl.source import Line, SourceRef
+
+ItemKind = Literal["heading", "label", "marker", "amount"]
+REGIONAL = "regional"
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneItem:
+    """One recognised thing in the programme sections, at line index `index`."""
+
+    kind: ItemKind
+    index: int
+    span: int
+    text: str
+    ref: SourceRef
+    section: str | None = None  # heading: ISO3 or REGIONAL
+    areas: tuple[str, ...] = ()  # label: one area id, two for a combined box
+    value: Amount | None = None  # amount: USD or FUNDED
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneText:
+    start: int
+    end: int
+    items: tuple[ZoneItem, ...]
+
+    def of_kind(self, kind: ItemKind) -> tuple[ZoneItem, ...]:
+        return tuple(item for item in self.items if item.kind == kind)
+
+
+def lines_to_zone(
+    lines: tuple[Line, ...], start: int, end: int, countries: frozenset[str], gaz: Gazetteer
+) -> ZoneText:
+    """Classify the lines of a region's programme sections into items."""
+    items: list[ZoneItem] = []
+    i = start
+    while i < end:
+        line = lines[i]
+        text = line.text.strip()
+        if not text:
+            i += 1
+            continue
+        value = parse_amount(text)
+        if value is not None:
+            items.append(ZoneItem("amount", i, 1, text, line.ref, value=value))
+            i += 1
+            continue
+        if is_broken_amount(text):
+            raise AmountUnparseable(
+                line.ref,
+                "cannot read the programme amount",
+                value=text,
+                fix="correct the digits in the raw file (amounts are whole USD like 1,200,000)",
+            )
+        if is_marker(text):
+            items.append(ZoneItem("marker", i, 1, text, line.ref))
+            i += 1
+            continue
+        if is_regional_label(text):
+            items.append(ZoneItem("heading", i, 1, text, line.ref, section=REGIONAL))
+            i += 1
+            continue
+        window = [lines[k].text for k in range(i, min(i + 3, end))]
+        areas, span = match_area(window, gaz)
+        if span:
+            items.append(ZoneItem("label", i, span, _join(window, span), line.ref, areas=areas))
+            i += span
+            continue
+        iso3, span = match_country(window, gaz, countries)
+        if iso3:
+            items.append(ZoneItem("heading", i, span, _join(window, span), line.ref, section=iso3))
+            i += span
+            continue
+        i += 1
+    return ZoneText(start, end, tuple(_one_heading_each(items, lines)))
+
+
+def _join(window: list[str], span: int) -> str:
+    return " ".join(t.strip() for t in window[:span])
+
+
+def _one_heading_each(items: list[ZoneItem], lines: tuple[Line, ...]) -> list[ZoneItem]:
+    """Keep one heading per section, the likeliest: one that opens a box, printed in capitals.
+
+    A country named alone on a line of prose would otherwise open a second section.
+    """
+    best: dict[str, tuple[int, int]] = {}
+    for n, item in enumerate(items):
+        if item.kind != "heading" or item.section is None:
+            continue
+        score = 2 * _opens_box(items, n) + item.text.isupper()
+        if item.section not in best or score > best[item.section][0]:
+            best[item.section] = (score, n)
+    keep = {n for _, n in best.values()}
+    return [item for n, item in enumerate(items) if item.kind != "heading" or n in keep]
+
+
+def _opens_box(items: list[ZoneItem], n: int) -> bool:
+    if n + 1 >= len(items) or items[n + 1].kind not in ("label", "marker"):
+        return False
+    return items[n + 1].index - (items[n].index + items[n].span) <= 2
+
+
+def target_populations(lines: tuple[Line, ...], start: int, end: int) -> tuple[tuple[str, ...], int] | None:
+    """The target populations listed under the first "Target populations" line in [start, end)."""
+    for i in range(start, end):
+        if is_target_populations(lines[i].text):
+            found: list[str] = []
+            j = i + 1
+            while j < end and _is_population(lines[j].text):
+                found.append(lines[j].text.strip())
+                j += 1
+            return tuple(found), i
+    return None
+
+
+def _is_population(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped or text[:1].isspace() or len(stripped) > 60 or stripped.endswith("."):
+        return False
+    return parse_amount(stripped) is None and not is_marker(stripped) and normalize(stripped) != ""

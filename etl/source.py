@@ -1,0 +1,46 @@
+"""Where a piece of text came from: the reference that travels with every item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A place in a raw file: a text line, or a PDF page with an optional word box."""
+
+    file: str
+    line: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    def __str__(self) -> str:
+        if self.page is not None:
+            return f"{self.file}#p{self.page}"
+        if self.line is not None:
+            return f"{self.file}:{self.line}"
+        return self.file
+
+    def box(self) -> str | None:
+        """The word box as 'x0,top,x1,bottom' in PDF points, or None for text input."""
+        if self.bbox is None:
+            return None
+        return ",".join(f"{v:.1f}" for v in self.bbox)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a document's text stream, with its place in the raw file."""
+
+    text: str
+    ref: SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A raw file turned into a stream of lines, the input of segmentation."""
+
+    path: str
+    sha256: str
+    lines: tuple[Line, ...]
+    kind: str = "text"

@@ -1,0 +1,149 @@
+"""Figures -> validated rows (pydantic), collecting every problem before failing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from etl.errors import InvalidFigure, Unresolved
+from etl.gazetteer import load_gazetteer
+from etl.resolve.figures import RegionFigures, TableFigure
+from etl.segment.lexicon import FUNDED
+from etl.segment.report import ReportInfo
+from etl.segment.zone import REGIONAL
+from etl.source import Document, SourceRef
+from schemas.rows import ProgrammeRow, RegionAreaRow, RegionCountryRow, RegionRow, ReportRow
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(slots=True)
+class Rows:
+    """Every validated row of one build, per table."""
+
+    reports: list[ReportRow] = field(default_factory=list)
+    regions: list[RegionRow] = field(default_factory=list)
+    region_countries: list[RegionCountryRow] = field(default_factory=list)
+    region_areas: list[RegionAreaRow] = field(default_factory=list)
+    programmes: list[ProgrammeRow] = field(default_factory=list)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def make(self, model: Callable[..., M], where: SourceRef | str, **values: Any) -> M | None:
+        try:
+            return model(**values)
+        except ValidationError as err:
+            for e in err.errors():
+                field_name = ".".join(str(p) for p in e["loc"]) or "row"
+                self.problems.append(f"{where}: {field_name} = {e.get('input')!r}: {e['msg']}")
+            return None
+
+
+def figures_to_rows(info: ReportInfo, doc: Document, regions: list[RegionFigures], rows: Rows) -> None:
+    """Validate one report's figures into `rows`; raise with every problem if any figure fails."""
+    unresolved = [r for r in regions if r.unresolved]
+    if unresolved:
+        r = unresolved[0]
+        raise Unresolved(r.name_ref, f"region {r.region_label!r}: {r.unresolved}", fix="run with a longer --time-limit, or report the region as an issue")
+    gaz = load_gazetteer()
+    c = _Collector()
+    report = c.make(
+        ReportRow,
+        doc.path,
+        report_id=info.report_id,
+        title=info.title,
+        edition=info.edition,
+        source_file=doc.path,
+        source_sha256=doc.sha256,
+        source_kind=doc.kind,
+        lines=len(doc.lines),
+    )
+    if report:
+        rows.reports.append(report)
+    for region in regions:
+        total = region.totals[0] if region.totals else None
+        row = c.make(
+            RegionRow,
+            region.name_ref,
+            report_id=info.report_id,
+            region_id=region.region_id,
+            region_name=gaz.region_names.get(region.region_id, region.region_label),
+            region_label=region.region_label,
+            total_usd=_usd(total.value) if total else None,
+            sections=len(region.rows),
+            source_ref=str(total.amount_ref) if total else str(region.name_ref),
+            evidence=total.evidence if total else "no total printed",
+        )
+        if row:
+            rows.regions.append(row)
+        for fig in region.rows:
+            country = c.make(
+                RegionCountryRow,
+                fig.amount_ref,
+                report_id=info.report_id,
+                region_id=region.region_id,
+                row_label=fig.label,
+                country_iso3=None if fig.key == REGIONAL else fig.key,
+                **_status(fig),
+                source_ref=str(fig.amount_ref),
+                label_ref=str(fig.label_ref),
+                evidence=fig.evidence,
+            )
+            if country:
+                rows.region_countries.append(country)
+        for fig in region.areas:
+            area = c.make(
+                RegionAreaRow,
+                fig.amount_ref,
+                report_id=info.report_id,
+                region_id=region.region_id,
+                area_id=fig.key,
+                area_label=fig.label,
+                **_status(fig),
+                source_ref=str(fig.amount_ref),
+                label_ref=str(fig.label_ref),
+                evidence=fig.evidence,
+            )
+            if area:
+                rows.region_areas.append(area)
+        for p in region.programmes:
+            programme = c.make(
+                ProgrammeRow,
+                p.source_ref,
+                report_id=info.report_id,
+                region_id=region.region_id,
+                scope="regional" if p.section == REGIONAL else "country",
+                section_id=p.section,
+                country_iso3=None if p.section == REGIONAL else p.section,
+                section_label=p.section_label,
+                area_id=p.area_id,
+                area_label=p.area_label,
+                status=p.status,
+                requirement_usd=p.value,
+                description=p.description,
+                target_populations=list(p.populations),
+                source_ref=str(p.source_ref),
+                label_ref=str(p.label_ref) if p.label_ref else None,
+                evidence=p.evidence,
+            )
+            if programme:
+                rows.programmes.append(programme)
+    if c.problems:
+        more = f" (and {len(c.problems) - 1} more)" if len(c.problems) > 1 else ""
+        raise InvalidFigure(c.problems[0].split(": ")[0], c.problems[0].split(": ", 1)[1] + more, fix="correct the figure in the raw file")
+
+
+def _usd(value: object) -> int | None:
+    return None if value == FUNDED or value is None else int(value)  # type: ignore[call-overload]
+
+
+def _status(fig: TableFigure) -> dict[str, Any]:
+    if fig.value == FUNDED:
+        return {"status": "funded", "requirement_usd": None}
+    return {"status": "amount", "requirement_usd": int(fig.value)}

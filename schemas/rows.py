@@ -1,0 +1,114 @@
+"""One pydantic model per output row: what every row of every table must satisfy."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from schemas.types import AreaId, CheckStatus, Iso3, ProgrammeStatus, RegionId, Scope, Status, Usd
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _amount_matches_status(status: str, amount: int | None) -> None:
+    if status == "amount" and amount is None:
+        raise ValueError("status 'amount' needs requirement_usd")
+    if status != "amount" and amount is not None:
+        raise ValueError(f"status {status!r} takes no requirement_usd (got {amount})")
+
+
+class ReportRow(Row):
+    report_id: str
+    title: str
+    edition: int
+    source_file: str
+    source_sha256: str
+    source_kind: str
+    lines: int
+
+
+class RegionRow(Row):
+    report_id: str
+    region_id: RegionId
+    region_name: str
+    region_label: str
+    total_usd: Usd
+    sections: int
+    source_ref: str
+    evidence: str
+
+
+class RegionCountryRow(Row):
+    report_id: str
+    region_id: RegionId
+    row_label: str
+    country_iso3: Iso3 | None
+    status: Status
+    requirement_usd: Usd | None
+    source_ref: str
+    label_ref: str
+    evidence: str
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _amount_matches_status(self.status, self.requirement_usd)
+        return self
+
+
+class RegionAreaRow(Row):
+    report_id: str
+    region_id: RegionId
+    area_id: AreaId
+    area_label: str
+    status: Status
+    requirement_usd: Usd | None
+    source_ref: str
+    label_ref: str
+    evidence: str
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _amount_matches_status(self.status, self.requirement_usd)
+        return self
+
+
+class ProgrammeRow(Row):
+    report_id: str
+    region_id: RegionId | None
+    scope: Scope
+    section_id: str
+    country_iso3: Iso3 | None
+    section_label: str
+    area_id: AreaId | None
+    area_label: str | None
+    status: ProgrammeStatus
+    requirement_usd: Usd | None
+    description: str
+    target_populations: list[str]
+    source_ref: str
+    label_ref: str | None
+    evidence: str
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _amount_matches_status(self.status, self.requirement_usd)
+        if (self.scope == "country") != (self.country_iso3 is not None):
+            raise ValueError("country_iso3 is set exactly for country sections")
+        return self
+
+
+class ReconciliationRow(Row):
+    report_id: str
+    check: str
+    region_id: RegionId | None
+    subject: str
+    country_iso3: Iso3 | None
+    area_id: AreaId | None
+    expected_usd: int | None
+    actual_usd: int | None
+    status: CheckStatus
+    source_ref: str
+    note: str

@@ -1,0 +1,156 @@
+"""The Parquet tables: name, columns with types and meaning, primary key. Declarations only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+STR = pa.string()
+DICT = pa.dictionary(pa.int32(), pa.string())  # repeated short strings: ids, codes, statuses
+USD = pa.int64()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    nullable: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+
+    def schema(self) -> pa.Schema:
+        return pa.schema(
+            [pa.field(c.name, c.type, nullable=c.nullable, metadata={"description": c.description}) for c in self.columns],
+            metadata={"description": self.description, "primary_key": ",".join(self.primary_key)},
+        )
+
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _c(name: str, type_: pa.DataType, description: str, nullable: bool = False) -> Column:
+    return Column(name, type_, nullable, description)
+
+
+REPORT_ID = _c("report_id", DICT, "report identifier, e.g. mi-2015 (Migration Initiatives 2015)")
+REGION_ID = _c("region_id", DICT, "IOM region id (etl/data/regions.csv), e.g. east_horn_africa")
+SOURCE_REF = _c("source_ref", STR, "where the figure was read: file:line (text) or file#pPAGE (PDF)")
+EVIDENCE = _c("evidence", STR, "what fixed the pairing of label and amount, in words")
+STATUS = _c("status", DICT, "amount (a USD figure), or funded (printed 'funded': nothing requested)")
+USD_NULLABLE = _c("requirement_usd", USD, "funding requirement in whole USD; null unless status is amount", True)
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "reports",
+            "One row per raw report read.",
+            (
+                REPORT_ID,
+                _c("title", STR, "report title as printed, e.g. Migration Initiatives 2015"),
+                _c("edition", pa.int32(), "year of the edition"),
+                _c("source_file", STR, "path of the raw file, relative to the build's working folder"),
+                _c("source_sha256", STR, "SHA-256 of the raw file's bytes"),
+                _c("source_kind", DICT, "text (text extracted from a PDF) or pdf"),
+                _c("lines", pa.int32(), "lines of text read from the file"),
+            ),
+            ("report_id",),
+        ),
+        TableSpec(
+            "regions",
+            "One row per IOM region of a report, with the total of its funding table.",
+            (
+                REPORT_ID,
+                REGION_ID,
+                _c("region_name", STR, "standard name of the region"),
+                _c("region_label", STR, "region title as printed above its funding table"),
+                _c("total_usd", USD, "the table's 'Total funding requirement' in whole USD"),
+                _c("sections", pa.int32(), "country rows plus the regional-programmes row of the table"),
+                SOURCE_REF,
+                EVIDENCE,
+            ),
+            ("report_id", "region_id"),
+        ),
+        TableSpec(
+            "region_countries",
+            "The country column of each regional funding table: one row per country and the regional-programmes row.",
+            (
+                REPORT_ID,
+                REGION_ID,
+                _c("row_label", STR, "the row label as printed (Regional Programmes, or a country name)"),
+                _c("country_iso3", DICT, "ISO 3166-1 alpha-3 (Kosovo: XKX); null for the regional-programmes row", True),
+                STATUS,
+                USD_NULLABLE,
+                SOURCE_REF,
+                _c("label_ref", STR, "where the row label was read"),
+                EVIDENCE,
+            ),
+            ("report_id", "region_id", "row_label"),
+        ),
+        TableSpec(
+            "region_areas",
+            "The programmatic-area column of each regional funding table.",
+            (
+                REPORT_ID,
+                REGION_ID,
+                _c("area_id", DICT, "programmatic area id (etl/data/areas.csv)"),
+                _c("area_label", STR, "the area label as printed in the table"),
+                STATUS,
+                USD_NULLABLE,
+                SOURCE_REF,
+                _c("label_ref", STR, "where the area label was read"),
+                EVIDENCE,
+            ),
+            ("report_id", "region_id", "area_id"),
+        ),
+        TableSpec(
+            "programmes",
+            "One row per programme entry (a 'Funding requirement (in USD)' box) of the regional-programmes"
+            " section and every country section.",
+            (
+                REPORT_ID,
+                REGION_ID,
+                _c("scope", DICT, "regional (the region's regional programmes) or country"),
+                _c("section_id", DICT, "the section: ISO3 of its country, or 'regional'"),
+                _c("country_iso3", DICT, "ISO 3166-1 alpha-3 of a country section; null for regional scope", True),
+                _c("section_label", STR, "the section heading as printed (the table row label if the heading is missing)"),
+                _c("area_id", DICT, "programmatic area id"),
+                _c("area_label", STR, "the area label as printed next to the box; null if none is near", True),
+                _c("status", DICT, "amount, funded ('Funded' printed), or missing (the report prints no amount)"),
+                USD_NULLABLE,
+                _c("description", STR, "the programme's text as printed after its amount"),
+                _c("target_populations", pa.list_(pa.string()), "the lines under its 'Target populations'"),
+                _c("source_ref", STR, "where the amount was read (the label's place for a missing amount)"),
+                _c("label_ref", STR, "where the area label was read; null if none is near", True),
+                EVIDENCE,
+            ),
+            ("report_id", "region_id", "section_id", "area_id"),
+        ),
+        TableSpec(
+            "reconciliation",
+            "Every check of the report's own arithmetic: one row per region and check, per section or per area.",
+            (
+                REPORT_ID,
+                _c("check", DICT, "countries_total, areas_total, section_sum or area_resum (README: Checks)"),
+                REGION_ID,
+                _c("subject", DICT, "what was checked: 'region', a section id (ISO3 or 'regional') or an area id"),
+                _c("country_iso3", DICT, "the country section checked (section_sum); null otherwise", True),
+                _c("area_id", DICT, "the area checked (area_resum); null otherwise", True),
+                _c("expected_usd", USD, "what the table says", True),
+                _c("actual_usd", USD, "what the parts add up to", True),
+                _c("status", DICT, "ok, mismatch, or known_discrepancy (listed in etl/data/known_discrepancies.toml)"),
+                _c("source_ref", STR, "where the checked table figure was read"),
+                _c("note", STR, "what the check compared; for a mismatch, where the report falls short"),
+            ),
+            ("report_id", "check", "region_id", "subject"),
+        ),
+    )
+}
