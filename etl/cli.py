@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import BaseModel
 
 from etl.errors import EXIT_UNUSABLE, EtlError
 
@@ -31,7 +33,10 @@ def _fail(err: EtlError, debug: bool) -> typer.Exit:
 def build(
     paths: Annotated[list[Path] | None, typer.Argument(help="Report files or folders (default: raw/).")] = None,
     out: OutOption = Path("out"),
-    known: Annotated[Path | None, typer.Option(help="Known-discrepancies file (default: the reviewed list shipped with mi-etl).")] = None,
+    known: Annotated[
+        Path | None,
+        typer.Option(help="Known-discrepancies file (default: the reviewed list shipped with mi-etl)."),
+    ] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds each solver run may take.")] = 20.0,
     debug: DebugOption = False,
 ) -> None:
@@ -69,8 +74,12 @@ def check(out: OutOption = Path("out"), debug: DebugOption = False) -> None:
 
 @app.command()
 def explain(
-    region: Annotated[str, typer.Argument(help="Region id or name, e.g. east_horn_africa or 'East and Horn of Africa'.")],
-    country: Annotated[str | None, typer.Argument(help="Country name or ISO3 (or 'regional'); default: the region's table.")] = None,
+    region: Annotated[
+        str, typer.Argument(help="Region id or name, e.g. east_horn_africa or 'East and Horn of Africa'.")
+    ],
+    country: Annotated[
+        str | None, typer.Argument(help="Country name or ISO3 (or 'regional'); default: the region's table.")
+    ] = None,
     out: OutOption = Path("out"),
     debug: DebugOption = False,
 ) -> None:
@@ -84,15 +93,15 @@ def explain(
         raise _fail(err, debug) from None
 
 
-def _progress() -> object:
+def _progress() -> Callable[[str], None]:
     def say(message: str) -> None:
         typer.echo(message, err=True)
 
     return say
 
 
-def _summarise(rows: list[object]) -> None:
-    _summarise_dicts([r.model_dump() for r in rows])  # type: ignore[attr-defined]
+def _summarise(rows: Sequence[BaseModel]) -> None:
+    _summarise_dicts([r.model_dump() for r in rows])
 
 
 def _summarise_dicts(rows: list[dict[str, object]]) -> None:

@@ -15,7 +15,7 @@ from etl.gazetteer import load_gazetteer, normalize
 def _read(out: Path, name: str) -> list[dict[str, Any]]:
     path = out / f"{name}.parquet"
     if not path.exists():
-        raise OutputMissing(path, "no built table here", fix="run 'mi-etl build' (or 'make build') first")
+        raise OutputMissing(str(path), "no built table here", fix="run 'mi-etl build' (or 'make build') first")
     return pq.read_table(path).to_pylist()  # type: ignore[no-any-return]
 
 
@@ -31,7 +31,7 @@ def explain_lines(out: Path, region: str, country: str | None) -> Iterator[str]:
     chosen = [r for r in regions if r["region_id"] == region_id]
     if not chosen:
         known = ", ".join(sorted({r["region_id"] for r in regions}))
-        raise OutputMissing(out / "regions.parquet", f"no region {region!r}", fix=f"use one of: {known}")
+        raise OutputMissing(str(out / "regions.parquet"), f"no region {region!r}", fix=f"use one of: {known}")
     for reg in chosen:
         yield f"{reg['region_name']} ({reg['report_id']}): total {reg['total_usd']:,} USD  [{reg['source_ref']}]"
         if country is None:
@@ -56,17 +56,30 @@ def _table(out: Path, reg: dict[str, Any]) -> Iterator[str]:
 
 def _section(out: Path, reg: dict[str, Any], country: str) -> Iterator[str]:
     gaz = load_gazetteer()
-    wanted = "regional" if normalize(country) in ("regional", "regional programmes") else gaz.country(country) or country.upper()
+    wanted = (
+        "regional"
+        if normalize(country) in ("regional", "regional programmes")
+        else gaz.country(country) or country.upper()
+    )
     key = (reg["report_id"], reg["region_id"], wanted)
     rows = [p for p in _read(out, "programmes") if (p["report_id"], p["region_id"], p["section_id"]) == key]
     if not rows:
-        raise OutputMissing(out / "programmes.parquet", f"no section {country!r} in {reg['region_name']}", fix="run 'mi-etl explain REGION' to list its rows")
+        raise OutputMissing(
+            str(out / "programmes.parquet"),
+            f"no section {country!r} in {reg['region_name']}",
+            fix="run 'mi-etl explain REGION' to list its rows",
+        )
     yield f"section {rows[0]['section_label']}:"
     for p in rows:
         yield f"  {p['area_id']:<36} {_money(p):>14}  {p['source_ref']}"
         yield f"      {p['evidence']}"
     for r in _read(out, "reconciliation"):
-        if (r["report_id"], r["region_id"], r["check"], r["subject"]) == (reg["report_id"], reg["region_id"], "section_sum", wanted):
+        if (r["report_id"], r["region_id"], r["check"], r["subject"]) == (
+            reg["report_id"],
+            reg["region_id"],
+            "section_sum",
+            wanted,
+        ):
             yield f"  check: {r['status']}: expected {r['expected_usd']:,}, programmes add up to {r['actual_usd']:,}"
 
 

@@ -6,10 +6,12 @@ exit code. Nothing is written to `out` unless every stage succeeded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from etl.errors import EXIT_OK, EXIT_UNRECONCILED, DuplicateReport
 from etl.extract import discover, path_to_document
@@ -84,7 +86,7 @@ def build(
         "mi_etl.schema_version": SCHEMA_VERSION,
         "mi_etl.sources": ",".join(f"{r.source_file}={r.source_sha256}" for r in rows.reports),
     }
-    by_table = {
+    by_table: dict[str, Sequence[BaseModel]] = {
         "reports": rows.reports,
         "regions": rows.regions,
         "region_countries": rows.region_countries,

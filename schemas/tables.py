@@ -28,7 +28,10 @@ class TableSpec:
 
     def schema(self) -> pa.Schema:
         return pa.schema(
-            [pa.field(c.name, c.type, nullable=c.nullable, metadata={"description": c.description}) for c in self.columns],
+            [
+                pa.field(c.name, c.type, nullable=c.nullable, metadata={"description": c.description})
+                for c in self.columns
+            ],
             metadata={"description": self.description, "primary_key": ",".join(self.primary_key)},
         )
 
@@ -86,7 +89,12 @@ TABLES: dict[str, TableSpec] = {
                 REPORT_ID,
                 REGION_ID,
                 _c("row_label", STR, "the row label as printed (Regional Programmes, or a country name)"),
-                _c("country_iso3", DICT, "ISO 3166-1 alpha-3 (Kosovo: XKX); null for the regional-programmes row", True),
+                _c(
+                    "country_iso3",
+                    DICT,
+                    "ISO 3166-1 alpha-3 (Kosovo: XKX); null for the regional-programmes row",
+                    True,
+                ),
                 STATUS,
                 USD_NULLABLE,
                 SOURCE_REF,
@@ -120,11 +128,24 @@ TABLES: dict[str, TableSpec] = {
                 REGION_ID,
                 _c("scope", DICT, "regional (the region's regional programmes) or country"),
                 _c("section_id", DICT, "the section: ISO3 of its country, or 'regional'"),
-                _c("country_iso3", DICT, "ISO 3166-1 alpha-3 of a country section; null for regional scope", True),
-                _c("section_label", STR, "the section heading as printed (the table row label if the heading is missing)"),
+                _c(
+                    "country_iso3",
+                    DICT,
+                    "ISO 3166-1 alpha-3 of a country section; null for regional scope",
+                    True,
+                ),
+                _c(
+                    "section_label",
+                    STR,
+                    "the section heading as printed (the table row label if the heading is missing)",
+                ),
                 _c("area_id", DICT, "programmatic area id"),
                 _c("area_label", STR, "the area label as printed next to the box; null if none is near", True),
-                _c("status", DICT, "amount, funded ('Funded' printed), or missing (the report prints no amount)"),
+                _c(
+                    "status",
+                    DICT,
+                    "amount, funded ('Funded' printed), or missing (the report prints no amount)",
+                ),
                 USD_NULLABLE,
                 _c("description", STR, "the programme's text as printed after its amount"),
                 _c("target_populations", pa.list_(pa.string()), "the lines under its 'Target populations'"),
@@ -141,12 +162,20 @@ TABLES: dict[str, TableSpec] = {
                 REPORT_ID,
                 _c("check", DICT, "countries_total, areas_total, section_sum or area_resum (README: Checks)"),
                 REGION_ID,
-                _c("subject", DICT, "what was checked: 'region', a section id (ISO3 or 'regional') or an area id"),
+                _c(
+                    "subject",
+                    DICT,
+                    "what was checked: 'region', a section id (ISO3 or 'regional') or an area id",
+                ),
                 _c("country_iso3", DICT, "the country section checked (section_sum); null otherwise", True),
                 _c("area_id", DICT, "the area checked (area_resum); null otherwise", True),
                 _c("expected_usd", USD, "what the table says", True),
                 _c("actual_usd", USD, "what the parts add up to", True),
-                _c("status", DICT, "ok, mismatch, or known_discrepancy (listed in etl/data/known_discrepancies.toml)"),
+                _c(
+                    "status",
+                    DICT,
+                    "ok, mismatch, or known_discrepancy (listed in etl/data/known_discrepancies.toml)",
+                ),
                 _c("source_ref", STR, "where the checked table figure was read"),
                 _c("note", STR, "what the check compared; for a mismatch, where the report falls short"),
             ),

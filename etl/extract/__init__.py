@@ -29,9 +29,17 @@ def discover(paths: list[Path]) -> list[Path]:
 
 def path_to_document(path: Path) -> Document:
     """Read one raw file; PDFs go through pdfplumber, everything else is read as text."""
-    display = path.as_posix()
+    display = _display(path)
     if path.suffix.lower() == ".pdf" or path.read_bytes()[:5] == b"%PDF-":
         from etl.extract.pdf import pdf_to_document
 
         return pdf_to_document(path, display)
     return text_to_document(path, display)
+
+
+def _display(path: Path) -> str:
+    """How a file is named in every source reference: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

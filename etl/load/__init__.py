@@ -24,7 +24,9 @@ def rows_to_table(spec: TableSpec, rows: Sequence[BaseModel], metadata: dict[str
     records = [row.model_dump() for row in rows]
     records.sort(key=lambda r: tuple(_sortable(r[k]) for k in spec.primary_key))
     columns = {c.name: [r[c.name] for r in records] for c in spec.columns}
-    schema = spec.schema().with_metadata({**spec.schema().metadata, **{k.encode(): v.encode() for k, v in metadata.items()}})
+    schema = spec.schema().with_metadata(
+        {**spec.schema().metadata, **{k.encode(): v.encode() for k, v in metadata.items()}}
+    )
     arrays = []
     for column in spec.columns:
         values = columns[column.name]

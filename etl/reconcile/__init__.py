@@ -13,6 +13,7 @@ from etl.reconcile.known import KnownDiscrepancies
 from etl.reconcile.result import Result
 from etl.validate import Rows
 from schemas.rows import ReconciliationRow
+from schemas.types import CheckStatus
 
 CHECKS: tuple[Callable[[Rows], Iterable[Result]], ...] = (
     countries_total.check,
@@ -28,7 +29,7 @@ def rows_to_reconciliation(rows: Rows, known: KnownDiscrepancies) -> list[Reconc
     out = []
     for check in CHECKS:
         for result in check(rows):
-            status = "ok" if result.expected == result.actual else "mismatch"
+            status: CheckStatus = "ok" if result.expected == result.actual else "mismatch"
             note = result.note
             if status == "mismatch":
                 reason = known.reason(editions[result.report_id], result.region_id, result.check, result.subject)

@@ -10,9 +10,7 @@ from etl.validate import Rows
 
 def check(rows: Rows) -> Iterable[Result]:
     for region in rows.regions:
-        parts = [
-            r for r in rows.region_countries if (r.report_id, r.region_id) == (region.report_id, region.region_id)
-        ]
+        parts = [r for r in rows.region_countries if (r.report_id, r.region_id) == (region.report_id, region.region_id)]
         yield Result(
             region.report_id,
             "countries_total",

@@ -83,9 +83,7 @@ def choices(layout: Layout, section_of: tuple[int, ...], text: list[dict[str, fl
     return out
 
 
-def sections_to_cells(
-    layout: Layout, plan: SectionPlan, text: list[dict[str, float]], time_limit: float
-) -> CellPlan:
+def sections_to_cells(layout: Layout, plan: SectionPlan, text: list[dict[str, float]], time_limit: float) -> CellPlan:
     """Solve stage 2 with exact area sums, else with the fewest areas that miss."""
     cells = _solve(layout, plan, text, time_limit, relaxed=False)
     if cells.outcome.status == "INFEASIBLE":
@@ -110,7 +108,7 @@ def _solve(
     ap: dict[tuple[int, int], Var] = {}
     for i in area_labels:
         for t in area_amounts:
-            ap[i, t] = var = m.bool()
+            ap[i, t] = var = m.boolean()
             m.cost(TABLE_LINE * min(abs(table.labels[i].index - table.amounts[t].index), TABLE_LINE_CAP), var)
     for members in groups.values():
         m.exactly_one(ap[i, t] for i in members for t in area_amounts)
@@ -127,14 +125,14 @@ def _solve(
         options = []
         for a in AREA_ORDER:
             if a in present or funded:
-                z[k, a] = var = m.bool()
+                z[k, a] = var = m.boolean()
                 options.append(var)
                 m.cost(priced[k, a].label_cost + priced[k, a].text_cost, var)
         m.exactly_one(options)
     boxes = plan.unprinted()
     unprinted: dict[tuple[int, str], Var] = {}
     for b in boxes:
-        m.exactly_one(unprinted.setdefault((b, a), m.bool()) for a in present)
+        m.exactly_one(unprinted.setdefault((b, a), m.boolean()) for a in present)
     for s in range(len(layout.sections)):
         members = [k for k in range(K) if section_of[k] == s]
         for a in AREA_ORDER:

@@ -61,7 +61,9 @@ def resolution_to_figures(
     """Name every figure of a resolved region and say what fixed it."""
     layout, plan, cells = res.layout, res.plan, res.cells
     if not res.solved:
-        reason = f"no pairing found within the time bound (stage 1 {plan.outcome.status}, stage 2 {cells.outcome.status})"
+        reason = (
+            f"no pairing found within the time bound (stage 1 {plan.outcome.status}, stage 2 {cells.outcome.status})"
+        )
         return RegionFigures(layout.region_id, region_label, name_ref, (), (), (), (), {}, reason)
     section_index = {s.key: n for n, s in enumerate(layout.sections)}
     members: dict[int, list[int]] = {}
@@ -95,7 +97,9 @@ def resolution_to_figures(
             else:
                 reasons.append(f"its section's {count} programme amounts add up to it")
             reasons.append("the country rows add up to the total")
-            figure = TableFigure(label.kind, label.key, label.text, label.ref, amount.value, amount.ref, "; ".join(reasons))
+            figure = TableFigure(
+                label.kind, label.key, label.text, label.ref, amount.value, amount.ref, "; ".join(reasons)
+            )
             rows.append((s, figure))
         elif label.kind == "area":
             total, count = area_sums.get(label.key, (0, 0))
@@ -104,10 +108,14 @@ def resolution_to_figures(
             else:
                 reasons.append(f"its {count} programme amounts across the sections add up to it")
             reasons.append("the area rows add up to the total")
-            areas.append(TableFigure("area", label.key, label.text, label.ref, amount.value, amount.ref, "; ".join(reasons)))
+            areas.append(
+                TableFigure("area", label.key, label.text, label.ref, amount.value, amount.ref, "; ".join(reasons))
+            )
         else:
             reasons.append("equal to the other printed total, the sum of the country rows and of the area rows")
-            totals.append(TableFigure("total", "total", label.text, label.ref, amount.value, amount.ref, "; ".join(reasons)))
+            totals.append(
+                TableFigure("total", "total", label.text, label.ref, amount.value, amount.ref, "; ".join(reasons))
+            )
     rows.sort(key=lambda pair: pair[0])
 
     programmes = [
@@ -115,7 +123,11 @@ def resolution_to_figures(
         for k in sorted(cells.token_area, key=lambda k: (plan.token_section[k], layout.tokens[k].index))
     ]
     for missing in res.missing:
-        programmes.append(_missing_programme(layout, missing.section, missing.area, missing.label, missing.box, missing.lacking, lines))
+        programmes.append(
+            _missing_programme(
+                layout, missing.section, missing.area, missing.label, missing.box, missing.lacking, lines
+            )
+        )
     programmes.sort(key=lambda p: (section_index[p.section], p.source_ref.line or 0))
     return RegionFigures(
         layout.region_id,
@@ -130,7 +142,9 @@ def resolution_to_figures(
     )
 
 
-def _adjacency(label: TableLabel, amount: TableAmount, labels: tuple[TableLabel, ...], amounts: tuple[TableAmount, ...]) -> str:
+def _adjacency(
+    label: TableLabel, amount: TableAmount, labels: tuple[TableLabel, ...], amounts: tuple[TableAmount, ...]
+) -> str:
     lo, hi = sorted((label.index, amount.index))
     between = [a for a in amounts if lo < a.index < hi]
     if amount.index > label.index and not between:
@@ -149,8 +163,10 @@ def _programme(layout: Layout, k: int, s: int, area: str, choice: Choice, lines:
     reasons = []
     if label is not None:
         gap = abs(layout.events[token.index] - layout.events[label.index]) - 1
-        where = "just above it" if gap == 0 and label.index < token.index else (
-            f"{gap} item(s) {'before' if label.index < token.index else 'after'} it"
+        where = (
+            "just above it"
+            if gap == 0 and label.index < token.index
+            else (f"{gap} item(s) {'before' if label.index < token.index else 'after'} it")
         )
         reasons.append(f"label '{label.text}' at {label.ref}, {where}")
     else:
@@ -180,7 +196,13 @@ def _programme(layout: Layout, k: int, s: int, area: str, choice: Choice, lines:
 
 
 def _missing_programme(
-    layout: Layout, s: int, area: str, n: int | None, box: int | None, lacking: int | None, lines: tuple[Line, ...]
+    layout: Layout,
+    s: int,
+    area: str,
+    n: int | None,
+    box: int | None,
+    lacking: int | None,
+    lines: tuple[Line, ...],
 ) -> ProgrammeFigure:
     label = layout.labels[n] if n is not None else None
     marker = layout.markers[box] if box is not None else None
@@ -188,9 +210,7 @@ def _missing_programme(
     span = layout.label_text[n] if n is not None else (marker.index + 1, marker.index + 40) if marker else (0, 0)
     description, populations = _text(span, lines)
     if lacking is not None:
-        evidence = (
-            f"the box prints no amount; its section adds up to {format_amount(lacking)} less than its table row"
-        )
+        evidence = f"the box prints no amount; its section adds up to {format_amount(lacking)} less than its table row"
     else:
         evidence = "the box prints no amount and no printed amount can go to it without breaking the sums"
     return ProgrammeFigure(

@@ -71,7 +71,7 @@ def table_and_zone_to_layout(
     token_mentions = tuple(names.in_text(lines, span) for span in token_text)
     label_mentions = tuple(names.in_text(lines, span) for span in label_text)
     starts = _starts(sections, tokens, token_mentions)
-    markers = [b.index for b in boxes]
+    boxed = _boxed_labels(items)
     return Layout(
         region_id=region_id,
         sections=sections,
@@ -82,7 +82,7 @@ def table_and_zone_to_layout(
         token_nominal=tuple(_nominal(t.index, starts) for t in tokens),
         label_nominal=tuple(_nominal(lab.index, starts) for lab in labels),
         marker_nominal=tuple(_nominal(b.index, starts) for b in boxes),
-        label_boxed=tuple(_boxed(lab, markers) for lab in labels),
+        label_boxed=tuple(lab.index in boxed for lab in labels),
         marker_unfilled=tuple(_unfilled(b, items) for b in boxes),
         token_text=token_text,
         label_text=label_text,
@@ -162,9 +162,20 @@ def _following(items: tuple[ZoneItem, ...], end: int) -> dict[int, tuple[int, in
     return out
 
 
-def _boxed(label: ZoneItem, markers: list[int]) -> bool:
-    end = label.index + label.span
-    return any(label.index - 2 <= m <= end + 2 for m in markers)
+def _boxed_labels(items: tuple[ZoneItem, ...]) -> set[int]:
+    """Labels that head a box: each box line claims the label just before it, else the one just after."""
+    ordered = [i for i in sorted(items, key=lambda i: i.index) if i.kind != "heading"]
+    claimed: set[int] = set()
+    for n, item in enumerate(ordered):
+        if item.kind != "marker":
+            continue
+        before = ordered[n - 1] if n else None
+        after = ordered[n + 1] if n + 1 < len(ordered) else None
+        if before is not None and before.kind == "label" and before.index not in claimed:
+            claimed.add(before.index)
+        elif after is not None and after.kind == "label":
+            claimed.add(after.index)
+    return claimed
 
 
 def _unfilled(marker: ZoneItem, items: tuple[ZoneItem, ...]) -> bool:

@@ -44,9 +44,7 @@ class Resolution:
         return self.plan.outcome.solved and self.cells.outcome.solved
 
 
-def layout_to_resolution(
-    layout: Layout, model: TextModel, lines: tuple[Line, ...], time_limit: float
-) -> Resolution:
+def layout_to_resolution(layout: Layout, model: TextModel, lines: tuple[Line, ...], time_limit: float) -> Resolution:
     """Resolve one region within the time bound (per solve)."""
     values = [layout.value(k) for k in range(len(layout.tokens))]
     values += [amount_value(a.value) for a in layout.table.amounts]
@@ -78,19 +76,23 @@ def _missing(layout: Layout, plan: SectionPlan, cells: CellPlan) -> tuple[Missin
     for b, area in sorted(cells.unprinted_area.items()):
         s = layout.marker_nominal[b]
         label = next(
-            (n for n, lab in enumerate(layout.labels) if area in lab.areas and abs(lab.index - layout.markers[b].index) <= 3),
+            (
+                n
+                for n, lab in enumerate(layout.labels)
+                if area in lab.areas and abs(lab.index - layout.markers[b].index) <= 3
+            ),
             None,
         )
         out.append(Missing(label, s, area, b, lacking.get(b)))
         filled.add((s, area))
     for n, sections in enumerate(label_sections(layout, plan.token_section)):
-        label = layout.labels[n]
+        areas = layout.labels[n].areas
         if not layout.label_boxed[n]:
             continue
         candidates = sorted(sections | {layout.label_nominal[n]})
-        if any((s, a) in filled for s in candidates for a in label.areas):
+        if any((s, a) in filled for s in candidates for a in areas):
             continue
         s = layout.label_nominal[n] if layout.label_nominal[n] in sections or not sections else max(sections)
-        out.append(Missing(n, s, label.areas[0]))
-        filled.add((s, label.areas[0]))
+        out.append(Missing(n, s, areas[0]))
+        filled.add((s, areas[0]))
     return tuple(out)

@@ -87,7 +87,7 @@ def _solve(
         for t, amount in enumerate(amounts):
             if label.kind == "total" and amount.value == FUNDED:
                 continue
-            p[i, t] = var = m.bool()
+            p[i, t] = var = m.boolean()
             m.cost(TABLE_LINE * min(abs(label.index - amount.index), TABLE_LINE_CAP), var)
     groups = table_groups(layout)
     for members in groups.values():
@@ -126,7 +126,7 @@ def _solve(
             depth = after if s > nominal else before
             if s != nominal and depth >= DEPTH:
                 continue
-            x[k, s] = var = m.bool()
+            x[k, s] = var = m.boolean()
             options.append(var)
             named = NAMED if s in layout.token_mentions[k] else 0
             m.cost((ASTRAY * (1 + depth) if s != nominal else 0) - named, var)
@@ -138,8 +138,8 @@ def _solve(
         flags = []
         for b, unfilled in enumerate(layout.marker_unfilled):
             if unfilled:
-                flag = m.bool()
-                unprinted[b] = var = m.int(0, bound)
+                flag = m.boolean()
+                unprinted[b] = var = m.integer(0, bound)
                 m.add(var <= bound * flag)
                 m.add(var >= flag)
                 m.cost(UNPRINTED, flag)
@@ -159,7 +159,9 @@ def _solve(
     outcome = m.solve(time_limit)
     if not outcome.solved:
         return SectionPlan(outcome, (), {}, {}, unit)
-    token_section = tuple(next(s for s in range(len(layout.sections)) if (k, s) in x and m.true(x[k, s])) for k in range(K))
+    token_section = tuple(
+        next(s for s in range(len(layout.sections)) if (k, s) in x and m.true(x[k, s])) for k in range(K)
+    )
     chosen = {i: t for (i, t), var in p.items() if m.true(var)}
     found = {key: m.value(var) * unit for key, var in gaps.items() if m.value(var)}
     found.update({f"box:{b}": m.value(var) * unit for b, var in unprinted.items() if m.value(var)})

@@ -54,11 +54,11 @@ class Model:
         self.terms: list[tuple[float, Var]] = []
         self._count = 0
 
-    def bool(self, name: str = "") -> Var:
+    def boolean(self, name: str = "") -> Var:
         self._count += 1
         return self.solver.BoolVar(name or f"b{self._count}")
 
-    def int(self, lo: int, hi: int, name: str = "") -> Var:
+    def integer(self, lo: int, hi: int, name: str = "") -> Var:
         self._count += 1
         return self.solver.IntVar(lo, hi, name or f"i{self._count}")
 
@@ -82,8 +82,8 @@ class Model:
 
     def gap(self, left: Expr, right: Expr, bound: int, name: str) -> tuple[Var, Var]:
         """left + gap == right with an indicator that the gap is not zero (|gap| <= bound)."""
-        gap = self.int(-bound, bound, f"gap_{name}")
-        flag = self.bool(f"has_{name}")
+        gap = self.integer(-bound, bound, f"gap_{name}")
+        flag = self.boolean(f"has_{name}")
         self.add(left + gap == right)
         self.add(gap <= bound * flag)
         self.add(gap >= -bound * flag)
@@ -104,10 +104,10 @@ class Model:
         return Outcome(status, value, self.solver.wall_time() / 1000)
 
     def value(self, var: Var) -> int:
-        return round(var.solution_value())
+        return int(var.solution_value() + 0.5) if var.solution_value() >= 0 else -int(-var.solution_value() + 0.5)
 
     def true(self, var: Var) -> bool:
-        return var.solution_value() > 0.5
+        return bool(var.solution_value() > 0.5)
 
 
 @contextlib.contextmanager

@@ -24,8 +24,42 @@ from etl.source import Line
 
 _WORD = regex.compile(r"[a-z][a-z-]{2,}")
 _FUNCTION_WORDS = frozenset(
-    "the and for with will iom of to in on by as its their this that from are be has have also which such "
-    "well other these who all into between through including more".split()
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "will",
+        "iom",
+        "of",
+        "to",
+        "in",
+        "on",
+        "by",
+        "as",
+        "its",
+        "their",
+        "this",
+        "that",
+        "from",
+        "are",
+        "be",
+        "has",
+        "have",
+        "also",
+        "which",
+        "such",
+        "well",
+        "other",
+        "these",
+        "who",
+        "all",
+        "into",
+        "between",
+        "through",
+        "including",
+        "more",
+    ]
 )
 SMOOTHING = 1.0
 

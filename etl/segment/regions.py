@@ -138,9 +138,7 @@ def _is_population(text: str) -> bool:
     return bool(stripped) and not text.startswith(" ") and len(stripped) <= 60 and not stripped.endswith(".")
 
 
-def _region_name(
-    doc: Document, start: int, end: int, previous_end: int, gaz: Gazetteer
-) -> tuple[str, str, SourceRef]:
+def _region_name(doc: Document, start: int, end: int, previous_end: int, gaz: Gazetteer) -> tuple[str, str, SourceRef]:
     """The region a table belongs to: its "Funding requirements for" title, else the last region title before it."""
     lines = doc.lines
     for i in range(max(start - _LOOKBACK, previous_end), end):
@@ -172,4 +170,3 @@ def _region_at(
         if region_id:
             return region_id, name, lines[i].ref
     return None
-

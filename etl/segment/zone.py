@@ -51,9 +51,7 @@ class ZoneText:
         return tuple(item for item in self.items if item.kind == kind)
 
 
-def lines_to_zone(
-    lines: tuple[Line, ...], start: int, end: int, countries: frozenset[str], gaz: Gazetteer
-) -> ZoneText:
+def lines_to_zone(lines: tuple[Line, ...], start: int, end: int, countries: frozenset[str], gaz: Gazetteer) -> ZoneText:
     """Classify the lines of a region's programme sections into items."""
     items: list[ZoneItem] = []
     i = start

@@ -50,7 +50,11 @@ def figures_to_rows(info: ReportInfo, doc: Document, regions: list[RegionFigures
     unresolved = [r for r in regions if r.unresolved]
     if unresolved:
         r = unresolved[0]
-        raise Unresolved(r.name_ref, f"region {r.region_label!r}: {r.unresolved}", fix="run with a longer --time-limit, or report the region as an issue")
+        raise Unresolved(
+            r.name_ref,
+            f"region {r.region_label!r}: {r.unresolved}",
+            fix="run with a longer --time-limit, or report the region as an issue",
+        )
     gaz = load_gazetteer()
     c = _Collector()
     report = c.make(
@@ -136,7 +140,11 @@ def figures_to_rows(info: ReportInfo, doc: Document, regions: list[RegionFigures
                 rows.programmes.append(programme)
     if c.problems:
         more = f" (and {len(c.problems) - 1} more)" if len(c.problems) > 1 else ""
-        raise InvalidFigure(c.problems[0].split(": ")[0], c.problems[0].split(": ", 1)[1] + more, fix="correct the figure in the raw file")
+        raise InvalidFigure(
+            c.problems[0].split(": ")[0],
+            c.problems[0].split(": ", 1)[1] + more,
+            fix="correct the figure in the raw file",
+        )
 
 
 def _usd(value: object) -> int | None:
