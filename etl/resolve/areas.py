@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from etl.gazetteer import AREA_ORDER
 from etl.resolve.layout import Layout, amount_value
-from etl.resolve.sections import SectionPlan, table_groups
+from etl.resolve.sections import ASTRAY, NAMED, NAMED_ONLY, SectionPlan, reach, section_options, table_groups
 from etl.resolve.solver import Model, Outcome, Var
 from etl.segment.lexicon import FUNDED
 
@@ -23,10 +23,11 @@ PAIR_AFTER = 8  # the label comes after its amount
 PAIR_LINES = 20  # one unit per this many lines between them (capped)
 PAIR_WINDOW = 6  # farthest label (in items) an amount may be paired with
 UNLABELLED = 45  # an amount that takes an area no nearby label names
-TEXT_WEIGHT = 20  # per nat of the text model's doubt that the text is about the area
-TEXT_CAP = 200
+TEXT_WEIGHT = 30  # per nat of the text model's doubt that the text is about the area
+TEXT_CAP = 150
 TABLE_LINE = 1
 TABLE_LINE_CAP = 40
+MISSING = 150  # a boxed label whose cell gets no amount
 GAP = 100_000  # relaxed model only: an area whose programmes do not add up to its row
 
 
@@ -43,43 +44,74 @@ class Choice:
 class CellPlan:
     outcome: Outcome
     token_area: dict[int, str] = field(default_factory=dict)
+    token_section: dict[int, int] = field(default_factory=dict)  # final: "Funded" amounts may move here
     choice: dict[int, Choice] = field(default_factory=dict)  # amount -> evidence of its area
     area_amount: dict[int, int] = field(default_factory=dict)  # table area label -> table amount
-    unprinted_area: dict[int, str] = field(default_factory=dict)  # box -> area of its unprinted amount
+    unprinted: dict[int, tuple[int, str]] = field(default_factory=dict)  # gap -> (box, area) printing no amount
     gaps: dict[str, int] = field(default_factory=dict)
 
 
 def label_sections(layout: Layout, section_of: tuple[int, ...]) -> list[set[int]]:
-    """The sections a label may belong to: those of the amounts just before and after it."""
+    """The sections a label may belong to: those the amounts just before and after it are in,
+    or that their headings would put them in."""
     ranks = [layout.events[t.index] for t in layout.tokens]
     out = []
     for label in layout.labels:
         rank = layout.events[label.index]
         before = max((k for k in range(len(ranks)) if ranks[k] < rank), default=None)
         after = min((k for k in range(len(ranks)) if ranks[k] > rank), default=None)
-        out.append({section_of[k] for k in (before, after) if k is not None})
+        near = [k for k in (before, after) if k is not None]
+        out.append({section_of[k] for k in near} | {layout.token_nominal[k] for k in near})
     return out
 
 
-def choices(layout: Layout, section_of: tuple[int, ...], text: list[dict[str, float]]) -> dict[tuple[int, str], Choice]:
-    """The price of each (amount, area): the nearest label naming the area, and the text."""
+def candidate_sections(layout: Layout, section_of: tuple[int, ...]) -> list[dict[int, int]]:
+    """The sections each amount may take here. The section sums stay constraints, so an amount
+    may still trade places with another of equal weight, at stage 1's prices. A "Funded" amount
+    weighs nothing: it may join the section of the amounts printed around it at no price (stage
+    1 has placed those), or a neighbouring one at stage 1's price for a step."""
+    options = section_options(layout)
+    out = []
+    for k in range(len(layout.tokens)):
+        chosen = dict(options[k])
+        chosen.setdefault(section_of[k], 0)
+        if layout.value(k) == 0:
+            weighty = [j for j in range(len(layout.tokens)) if layout.value(j)]
+            before = max((j for j in weighty if j < k), default=None)
+            after = min((j for j in weighty if j > k), default=None)
+            around = {section_of[j] for j in (before, after) if j is not None}
+            named = layout.token_mentions[k]
+            for s in set(chosen) | around:
+                price = 0 if s in around else ASTRAY
+                if s in named:
+                    price -= NAMED if layout.token_nominal[k] in named else NAMED_ONLY
+                chosen[s] = price
+        out.append(chosen)
+    return out
+
+
+def choices(
+    layout: Layout, section_of: tuple[int, ...], sections: list[dict[int, int]], text: list[dict[str, float]]
+) -> dict[tuple[int, int, str], Choice]:
+    """The price of each (amount, section, area): the nearest label naming the area, and the text."""
     natural = label_sections(layout, section_of)
     ranks = [layout.events[t.index] for t in layout.tokens]
     label_ranks = [layout.events[lab.index] for lab in layout.labels]
-    out: dict[tuple[int, str], Choice] = {}
+    out: dict[tuple[int, int, str], Choice] = {}
     for k, token in enumerate(layout.tokens):
-        for a in AREA_ORDER:
-            best, who = UNLABELLED, None
-            for n, label in enumerate(layout.labels):
-                step = ranks[k] - label_ranks[n]
-                if abs(step) > PAIR_WINDOW or a not in label.areas or section_of[k] not in natural[n]:
-                    continue
-                lines = min(abs(token.index - label.index), 200) // PAIR_LINES
-                cost = PAIR_STEP * (abs(step) - 1) + (PAIR_AFTER if step < 0 else 0) + lines
-                if cost < best:
-                    best, who = cost, n
-            doubt = min(int(TEXT_WEIGHT * -text[k][a]), TEXT_CAP)
-            out[k, a] = Choice(who, best, doubt)
+        for s in sections[k]:
+            for a in AREA_ORDER:
+                best, who = UNLABELLED, None
+                for n, label in enumerate(layout.labels):
+                    step = ranks[k] - label_ranks[n]
+                    if abs(step) > PAIR_WINDOW or a not in label.areas or s not in natural[n]:
+                        continue
+                    lines = min(abs(token.index - label.index), 200) // PAIR_LINES
+                    cost = PAIR_STEP * (abs(step) - 1) + (PAIR_AFTER if step < 0 else 0) + lines
+                    if cost < best:
+                        best, who = cost, n
+                doubt = min(int(TEXT_WEIGHT * -text[k][a]), TEXT_CAP)
+                out[k, s, a] = Choice(who, best, doubt)
     return out
 
 
@@ -117,34 +149,70 @@ def _solve(
     for t in area_amounts:
         m.exactly_one(ap[i, t] for i in area_labels)
 
-    # --- each amount's area, and the area of each box whose amount is printed nowhere
-    priced = choices(layout, section_of, text)
-    z: dict[tuple[int, str], Var] = {}
+    # --- each amount's area (and a "Funded" one's section), and the area of each box whose
+    #     amount is printed nowhere
+    sections = candidate_sections(layout, section_of)
+    priced = choices(layout, section_of, sections, text)
+    z: dict[tuple[int, int, str], Var] = {}
     for k in range(K):
         funded = layout.tokens[k].value == FUNDED
-        options = []
-        for a in AREA_ORDER:
-            if a in present or funded:
-                z[k, a] = var = m.boolean()
-                options.append(var)
-                m.cost(priced[k, a].label_cost + priced[k, a].text_cost, var)
-        m.exactly_one(options)
-    boxes = plan.unprinted()
-    unprinted: dict[tuple[int, str], Var] = {}
-    for b in boxes:
-        m.exactly_one(unprinted.setdefault((b, a), m.boolean()) for a in present)
-    for s in range(len(layout.sections)):
-        members = [k for k in range(K) if section_of[k] == s]
-        for a in AREA_ORDER:
-            cell = [z[k, a] for k in members if (k, a) in z]
-            cell += [unprinted[b, a] for b in boxes if layout.marker_nominal[b] == s and (b, a) in unprinted]
-            m.at_most_one(cell)
-    bound = (sum(layout.value(k) for k in range(K)) + sum(boxes.values())) // unit + 1
+        for s, price in sections[k].items():
+            for a in AREA_ORDER:
+                if a in present or (funded and priced[k, s, a].label is not None):
+                    z[k, s, a] = var = m.boolean()
+                    m.cost(price + priced[k, s, a].label_cost + priced[k, s, a].text_cost, var)
+        m.exactly_one(var for (kk, _, _), var in z.items() if kk == k)
+    # --- a box lacking an amount: stage 1 chose the section whose sum it lacks; which of the empty
+    #     boxes there it is, is chosen here with the areas: best one whose own label names the area
+    #     the area sums leave short.
+    gaps_by_box = plan.unprinted()
+    lacking = {s: 0 for s in range(len(layout.sections))}
+    unprinted: dict[tuple[int, int, str], Var] = {}  # (gap, candidate box, area)
+    for g, amount in gaps_by_box.items():
+        s = plan.box_section[g]
+        lacking[s] += amount
+        for c, unfilled in enumerate(layout.marker_unfilled):
+            if not unfilled or s not in reach(layout, layout.marker_nominal[c]):
+                continue
+            label = layout.marker_label[c]
+            for a in present:
+                unprinted[g, c, a] = var = m.boolean()
+                named = label is not None and a in layout.labels[label].areas
+                m.cost((0 if named else UNLABELLED) + (0 if layout.marker_nominal[c] == s else ASTRAY), var)
+        m.exactly_one(var for (gg, _, _), var in unprinted.items() if gg == g)
+    # a box whose label an amount is paired with is not empty
+    for (_, c, _), var in unprinted.items():
+        label = layout.marker_label[c]
+        if label is not None:
+            m.add(var + m.sum(v for key, v in z.items() if priced[key].label == label) <= 1)
+    cells: dict[tuple[int, str], list[Var]] = {}
+    for (_, s, a), var in z.items():
+        cells.setdefault((s, a), []).append(var)
+    for (g, _, a), var in unprinted.items():
+        cells.setdefault((plan.box_section[g], a), []).append(var)
+    for members in cells.values():
+        m.at_most_one(members)
+    # --- the section sums stage 1 settled stay exact
+    rows = _row_values(layout, plan)
+    for s, section in enumerate(layout.sections):
+        got = m.sum(layout.value(k) // unit * var for (k, ss, _), var in z.items() if ss == s)
+        m.add(got + lacking[s] // unit == rows[section.key] // unit)
+    # --- a box whose cell no amount reaches is missing: rare, so priced
+    natural = label_sections(layout, section_of)
+    for n, label in enumerate(layout.labels):
+        if not layout.label_boxed[n]:
+            continue
+        near = [var for (k, s, a), var in z.items() if s in natural[n] and a in label.areas]
+        near += [var for (g, _, a), var in unprinted.items() if plan.box_section[g] in natural[n] and a in label.areas]
+        missing = m.boolean()
+        m.add(m.sum(near) + missing >= 1)
+        m.cost(MISSING, missing)
+    bound = (sum(layout.value(k) for k in range(K)) + sum(gaps_by_box.values())) // unit + 1
     bound += sum(amount_value(table.amounts[t].value) for t in area_amounts) // unit
     gaps: dict[str, Var] = {}
     for a in AREA_ORDER:
-        got = m.sum(layout.value(k) // unit * z[k, a] for k in range(K) if (k, a) in z)
-        got += m.sum(amount // unit * unprinted[b, a] for b, amount in boxes.items() if (b, a) in unprinted)
+        got = m.sum(layout.value(k) // unit * var for (k, _, area), var in z.items() if area == a)
+        got += m.sum(gaps_by_box[g] // unit * var for (g, _, area), var in unprinted.items() if area == a)
         target = m.sum(
             amount_value(table.amounts[t].value) // unit * ap[i, t]
             for i in groups.get(f"area:{a}", [])
@@ -160,9 +228,21 @@ def _solve(
     out = CellPlan(outcome)
     if not outcome.solved:
         return out
-    out.token_area = {k: a for (k, a), var in z.items() if m.true(var)}
-    out.choice = {k: priced[k, a] for k, a in out.token_area.items()}
+    chosen = [(k, s, a) for (k, s, a), var in z.items() if m.true(var)]
+    out.token_area = {k: a for k, _, a in chosen}
+    out.token_section = {k: s for k, s, _ in chosen}
+    out.choice = {k: priced[k, s, a] for k, s, a in chosen}
     out.area_amount = {i: t for (i, t), var in ap.items() if m.true(var)}
-    out.unprinted_area = {b: a for (b, a), var in unprinted.items() if m.true(var)}
+    out.unprinted = {g: (c, a) for (g, c, a), var in unprinted.items() if m.true(var)}
     out.gaps = {f"area:{a}": m.value(var) * unit for a, var in gaps.items() if m.value(var)}
+    return out
+
+
+def _row_values(layout: Layout, plan: SectionPlan) -> dict[str, int]:
+    """Each section's table row, as stage 1 paired it."""
+    out = {}
+    for i, t in plan.table_amount.items():
+        label = layout.table.labels[i]
+        if label.kind in ("country", "regional"):
+            out[label.key] = amount_value(layout.table.amounts[t].value)
     return out

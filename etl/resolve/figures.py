@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from etl.gazetteer import load_gazetteer
 from etl.resolve.areas import TEXT_WEIGHT, Choice
 from etl.resolve.layout import Layout
-from etl.resolve.region import Resolution
+from etl.resolve.region import Resolution, final_sections
 from etl.segment.lexicon import FUNDED, Amount, format_amount
 from etl.segment.table import TableAmount, TableLabel
 from etl.segment.zone import REGIONAL, target_populations
@@ -66,11 +66,12 @@ def resolution_to_figures(
         )
         return RegionFigures(layout.region_id, region_label, name_ref, (), (), (), (), {}, reason)
     section_index = {s.key: n for n, s in enumerate(layout.sections)}
+    section_of = final_sections(plan, cells)
     members: dict[int, list[int]] = {}
-    for k, s in enumerate(plan.token_section):
+    for k, s in enumerate(section_of):
         members.setdefault(s, []).append(k)
     sums = {layout.sections[s].key: sum(layout.value(k) for k in ks) for s, ks in members.items()}
-    lacking = {layout.marker_nominal[b]: v for b, v in plan.unprinted().items()}
+    lacking = {plan.box_section[b]: v for b, v in plan.unprinted().items()}
     table = layout.table
     pairs = {**plan.table_amount, **cells.area_amount}
     area_sums: dict[str, tuple[int, int]] = {}
@@ -119,8 +120,8 @@ def resolution_to_figures(
     rows.sort(key=lambda pair: pair[0])
 
     programmes = [
-        _programme(layout, k, plan.token_section[k], cells.token_area[k], cells.choice[k], lines)
-        for k in sorted(cells.token_area, key=lambda k: (plan.token_section[k], layout.tokens[k].index))
+        _programme(layout, k, section_of[k], cells.token_area[k], cells.choice[k], lines)
+        for k in sorted(cells.token_area, key=lambda k: (section_of[k], layout.tokens[k].index))
     ]
     for missing in res.missing:
         programmes.append(

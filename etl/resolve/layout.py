@@ -44,6 +44,7 @@ class Layout:
     marker_nominal: tuple[int, ...]
     label_boxed: tuple[bool, ...]  # a box line stands next to the label
     marker_unfilled: tuple[bool, ...]  # no amount follows the box before the next item
+    marker_label: tuple[int | None, ...]  # the label heading the box, if one stands next to it
     token_text: tuple[tuple[int, int], ...]  # [start, end) of the programme text after an amount
     label_text: tuple[tuple[int, int], ...]
     token_mentions: tuple[frozenset[int], ...]  # sections whose country the text names
@@ -71,7 +72,9 @@ def table_and_zone_to_layout(
     token_mentions = tuple(names.in_text(lines, span) for span in token_text)
     label_mentions = tuple(names.in_text(lines, span) for span in label_text)
     starts = _starts(sections, tokens, token_mentions)
-    boxed = _boxed_labels(items)
+    claims = _box_labels(items)
+    boxed = set(claims.values())
+    label_at = {lab.index: n for n, lab in enumerate(labels)}
     return Layout(
         region_id=region_id,
         sections=sections,
@@ -84,6 +87,7 @@ def table_and_zone_to_layout(
         marker_nominal=tuple(_nominal(b.index, starts) for b in boxes),
         label_boxed=tuple(lab.index in boxed for lab in labels),
         marker_unfilled=tuple(_unfilled(b, items) for b in boxes),
+        marker_label=tuple(label_at.get(claims.get(b.index, -1)) for b in boxes),
         token_text=token_text,
         label_text=label_text,
         token_mentions=token_mentions,
@@ -162,20 +166,20 @@ def _following(items: tuple[ZoneItem, ...], end: int) -> dict[int, tuple[int, in
     return out
 
 
-def _boxed_labels(items: tuple[ZoneItem, ...]) -> set[int]:
-    """Labels that head a box: each box line claims the label just before it, else the one just after."""
+def _box_labels(items: tuple[ZoneItem, ...]) -> dict[int, int]:
+    """Box line -> the label heading it: the label just before it, else the one just after."""
     ordered = [i for i in sorted(items, key=lambda i: i.index) if i.kind != "heading"]
-    claimed: set[int] = set()
+    claims: dict[int, int] = {}
     for n, item in enumerate(ordered):
         if item.kind != "marker":
             continue
         before = ordered[n - 1] if n else None
         after = ordered[n + 1] if n + 1 < len(ordered) else None
-        if before is not None and before.kind == "label" and before.index not in claimed:
-            claimed.add(before.index)
+        if before is not None and before.kind == "label" and before.index not in claims.values():
+            claims[item.index] = before.index
         elif after is not None and after.kind == "label":
-            claimed.add(after.index)
-    return claimed
+            claims[item.index] = after.index
+    return claims
 
 
 def _unfilled(marker: ZoneItem, items: tuple[ZoneItem, ...]) -> bool:
@@ -197,10 +201,11 @@ class _Names:
             self.names[normalize(section.label)] = n
         ordered = sorted(self.names, key=len, reverse=True)
         alternation = "|".join(regex.escape(k) for k in ordered)
-        self.pattern = regex.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])") if ordered else None
+        # a name, or its demonym made by a suffix: "Moldovan", "Georgian", "Burundian", "Sudanese"
+        self.pattern = regex.compile(rf"(?<![\w-])({alternation})(?:ese|ian|an|n)?(?![\w-])") if ordered else None
 
     def in_text(self, lines: tuple[Line, ...], span: tuple[int, int]) -> frozenset[int]:
         if self.pattern is None:
             return frozenset()
         text = normalize(" ".join(lines[i].text for i in range(*span)))
-        return frozenset(self.names[m.group(0)] for m in self.pattern.finditer(text))
+        return frozenset(self.names[m.group(1)] for m in self.pattern.finditer(text))

@@ -68,24 +68,22 @@ def layout_to_resolution(layout: Layout, model: TextModel, lines: tuple[Line, ..
     return Resolution(layout, plan, cells, _missing(layout, plan, cells), len(tried))
 
 
+def final_sections(plan: SectionPlan, cells: CellPlan) -> tuple[int, ...]:
+    """Each amount's section: stage 1's, or stage 2's for a "Funded" amount it moved."""
+    return tuple(cells.token_section.get(k, s) for k, s in enumerate(plan.token_section))
+
+
 def _missing(layout: Layout, plan: SectionPlan, cells: CellPlan) -> tuple[Missing, ...]:
     """Boxed labels whose cell no amount reaches, and boxes the sums show to lack an amount."""
-    filled = {(plan.token_section[k], a) for k, a in cells.token_area.items()}
+    section_of = final_sections(plan, cells)
+    filled = {(section_of[k], a) for k, a in cells.token_area.items()}
     out: list[Missing] = []
     lacking = plan.unprinted()
-    for b, area in sorted(cells.unprinted_area.items()):
-        s = layout.marker_nominal[b]
-        label = next(
-            (
-                n
-                for n, lab in enumerate(layout.labels)
-                if area in lab.areas and abs(lab.index - layout.markers[b].index) <= 3
-            ),
-            None,
-        )
-        out.append(Missing(label, s, area, b, lacking.get(b)))
+    for g, (box, area) in sorted(cells.unprinted.items()):
+        s = plan.box_section[g]
+        out.append(Missing(layout.marker_label[box], s, area, box, lacking[g]))
         filled.add((s, area))
-    for n, sections in enumerate(label_sections(layout, plan.token_section)):
+    for n, sections in enumerate(label_sections(layout, section_of)):
         areas = layout.labels[n].areas
         if not layout.label_boxed[n]:
             continue

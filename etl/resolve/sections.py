@@ -25,6 +25,7 @@ TABLE_LINE = 1  # per line between a table label and its amount
 TABLE_LINE_CAP = 40
 ASTRAY = 50  # an amount outside its nominal section, per amount it passes on the way out
 NAMED = 35  # the text after the amount names the country of the section it goes to
+NAMED_ONLY = 150  # ... and not the country of its nominal section
 DEPTH = 5  # an amount this many amounts inside its nominal section stays there
 MAX_UNPRINTED = 3  # boxes the relaxed model may leave without a printed amount
 UNPRINTED = 10_000  # a box whose amount is printed nowhere, or a table that does not add up
@@ -37,6 +38,7 @@ class SectionPlan:
     table_amount: dict[int, int]  # table label -> table amount
     gaps: dict[str, int]  # "table:..." -> table value minus sum; "box:N" -> amount box N lacks
     unit: int
+    box_section: dict[int, int]  # box N -> the section whose sum it lacks
 
     def unprinted(self) -> dict[int, int]:
         """Boxes whose amount the report prints nowhere, with what their section lacks."""
@@ -119,30 +121,26 @@ def _solve(
 
     # --- sections: each amount stays in its nominal section or moves next door, at a price
     x: dict[tuple[int, int], Var] = {}
-    for k, (before, after) in enumerate(_depths(layout)):
-        nominal = layout.token_nominal[k]
-        options = []
-        for s in _reach(layout, nominal):
-            depth = after if s > nominal else before
-            if s != nominal and depth >= DEPTH:
-                continue
+    for k, options in enumerate(section_options(layout)):
+        for s, price in options.items():
             x[k, s] = var = m.boolean()
-            options.append(var)
-            named = NAMED if s in layout.token_mentions[k] else 0
-            m.cost((ASTRAY * (1 + depth) if s != nominal else 0) - named, var)
-        m.exactly_one(options)
+            m.cost(price, var)
+        m.exactly_one(x[k, s] for s in options)
 
     # --- relaxed: a box whose amount is printed nowhere holds the difference (reported, not output)
-    unprinted: dict[int, Var] = {}
+    unprinted: dict[tuple[int, int], Var] = {}  # (box, section) -> what the box lacks
     if relaxed:
         flags = []
         for b, unfilled in enumerate(layout.marker_unfilled):
-            if unfilled:
+            if not unfilled:
+                continue
+            nominal = layout.marker_nominal[b]
+            for s in reach(layout, nominal):
                 flag = m.boolean()
-                unprinted[b] = var = m.integer(0, bound)
+                unprinted[b, s] = var = m.integer(0, bound)
                 m.add(var <= bound * flag)
                 m.add(var >= flag)
-                m.cost(UNPRINTED, flag)
+                m.cost(UNPRINTED + (0 if s == nominal else ASTRAY), flag)
                 flags.append(flag)
         m.add(m.sum(flags) <= MAX_UNPRINTED)
         if total is not None:  # what the boxes lack is what the total lacks: redundant, it guides the search
@@ -151,24 +149,49 @@ def _solve(
         # a section holds one programme per area at most
         m.add(m.sum(x[k, s] for k in range(K) if (k, s) in x) <= len(AREA_ORDER))
         got = m.sum(value[k] * x[k, s] for k in range(K) if (k, s) in x)
-        boxes = [var for b, var in unprinted.items() if layout.marker_nominal[b] == s]
+        boxes = [var for (b, bs), var in unprinted.items() if bs == s]
         m.add(got + m.sum(boxes) == row(f"row:{section.key}"))
     for assignment in exclude:
         m.add(m.sum(x[k, s] for k, s in enumerate(assignment) if (k, s) in x) <= K - 1)
 
     outcome = m.solve(time_limit)
     if not outcome.solved:
-        return SectionPlan(outcome, (), {}, {}, unit)
+        return SectionPlan(outcome, (), {}, {}, unit, {})
     token_section = tuple(
         next(s for s in range(len(layout.sections)) if (k, s) in x and m.true(x[k, s])) for k in range(K)
     )
     chosen = {i: t for (i, t), var in p.items() if m.true(var)}
     found = {key: m.value(var) * unit for key, var in gaps.items() if m.value(var)}
-    found.update({f"box:{b}": m.value(var) * unit for b, var in unprinted.items() if m.value(var)})
-    return SectionPlan(outcome, token_section, chosen, found, unit)
+    found.update({f"box:{b}": m.value(var) * unit for (b, _), var in unprinted.items() if m.value(var)})
+    box_section = {b: s for (b, s), var in unprinted.items() if m.value(var)}
+    return SectionPlan(outcome, token_section, chosen, found, unit, box_section)
 
 
-def _reach(layout: Layout, nominal: int) -> list[int]:
+def section_options(layout: Layout) -> list[dict[int, int]]:
+    """For each amount, the sections it may belong to and the price of each.
+
+    Its nominal section is free; a neighbouring one costs more the deeper inside its nominal
+    section the amount sits. Text that names a neighbour's country, and not the nominal
+    one's, pays most of the way there.
+    """
+    out = []
+    for k, (before, after) in enumerate(_depths(layout)):
+        nominal = layout.token_nominal[k]
+        named = layout.token_mentions[k]
+        options = {}
+        for s in reach(layout, nominal):
+            depth = after if s > nominal else before
+            if s != nominal and depth >= DEPTH:
+                continue
+            price = ASTRAY * (1 + depth) if s != nominal else 0
+            if s in named:
+                price -= NAMED if nominal in named else NAMED_ONLY
+            options[s] = price
+        out.append(options)
+    return out
+
+
+def reach(layout: Layout, nominal: int) -> list[int]:
     """The nominal section and its neighbours; past a section with no heading, one further."""
     S = len(layout.sections)
     out = [nominal]
