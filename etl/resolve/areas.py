@@ -174,17 +174,17 @@ def _solve(
         for c, unfilled in enumerate(layout.marker_unfilled):
             if not unfilled or s not in reach(layout, layout.marker_nominal[c]):
                 continue
-            label = layout.marker_label[c]
+            heads = layout.marker_label[c]
             for a in present:
                 unprinted[g, c, a] = var = m.boolean()
-                named = label is not None and a in layout.labels[label].areas
+                named = heads is not None and a in layout.labels[heads].areas
                 m.cost((0 if named else UNLABELLED) + (0 if layout.marker_nominal[c] == s else ASTRAY), var)
         m.exactly_one(var for (gg, _, _), var in unprinted.items() if gg == g)
     # a box whose label an amount is paired with is not empty
     for (_, c, _), var in unprinted.items():
-        label = layout.marker_label[c]
-        if label is not None:
-            m.add(var + m.sum(v for key, v in z.items() if priced[key].label == label) <= 1)
+        heads = layout.marker_label[c]
+        if heads is not None:
+            m.add(var + m.sum(v for key, v in z.items() if priced[key].label == heads) <= 1)
     cells: dict[tuple[int, str], list[Var]] = {}
     for (_, s, a), var in z.items():
         cells.setdefault((s, a), []).append(var)
