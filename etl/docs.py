@@ -25,9 +25,9 @@ def data_dictionary() -> str:
         keys = ", ".join(f"`{k}`" for k in spec.primary_key)
         out += [f"### `{spec.name}`", "", f"{spec.description} Primary key: {keys}.", ""]
         out += ["| column | type | null | meaning |", "|---|---|---|---|"]
-        out += [
-            f"| `{c.name}` | {_type(c.type)} | {'yes' if c.nullable else 'no'} | {c.description} |" for c in spec.columns
-        ]
+        for c in spec.columns:
+            null = "yes" if c.nullable else "no"
+            out.append(f"| `{c.name}` | {_type(c.type)} | {null} | {c.description} |")
         out.append("")
     out.append(END)
     return "\n".join(out)
