@@ -28,6 +28,7 @@ AREA_ORDER: tuple[str, ...] = (
 )
 
 
+@cache
 def normalize(text: str) -> str:
     """Turn a printed label into its matching key: NFKC, one kind of dash and quote, casefolded."""
     text = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_QUOTES)
@@ -52,6 +53,11 @@ class Gazetteer:
     area_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
     region_names: dict[str, str] = field(default_factory=dict)
     region_keys: dict[str, str] = field(default_factory=dict)
+    prefixes: set[str] = field(default_factory=set)  # word prefixes of any name, for multi-line labels
+
+    def may_continue(self, key: str) -> bool:
+        """True when a normalized line could be the first part of a name split over lines."""
+        return key in self.prefixes
 
     def country(self, label: str) -> str | None:
         """The ISO 3166-1 alpha-3 code of a printed country name, or None."""
@@ -104,4 +110,7 @@ def load_gazetteer() -> Gazetteer:
         gaz.region_names[row["region_id"]] = row["name"]
         for key in _keys(row):
             gaz.region_keys[key] = row["region_id"]
+    for key in (*gaz.country_keys, *gaz.area_keys, *gaz.region_keys):
+        words = key.split(" ")
+        gaz.prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
     return gaz

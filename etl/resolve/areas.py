@@ -71,9 +71,14 @@ def candidate_sections(layout: Layout, section_of: tuple[int, ...]) -> list[dict
     weighs nothing: it may join the section of the amounts printed around it at no price (stage
     1 has placed those), or a neighbouring one at stage 1's price for a step."""
     options = section_options(layout)
+    weights: dict[int, set[int]] = {}  # section -> the values of its amounts
+    for k, s in enumerate(section_of):
+        weights.setdefault(s, set()).add(layout.value(k))
     out = []
     for k in range(len(layout.tokens)):
-        chosen = dict(options[k])
+        # a weighty amount can only trade places with one of the same value
+        free = layout.value(k) == 0
+        chosen = {s: p for s, p in options[k].items() if free or s == section_of[k] or layout.value(k) in weights.get(s, ())}
         chosen.setdefault(section_of[k], 0)
         if layout.value(k) == 0:
             weighty = [j for j in range(len(layout.tokens)) if layout.value(j)]

@@ -72,13 +72,13 @@ def strip_heading(text: str) -> str:
 def match_area(texts: list[str], gaz: Gazetteer) -> tuple[tuple[str, ...], int]:
     """The area ids of a label starting at texts[0] and how many lines it spans (0 if none)."""
     for span in (1, 2, 3):
-        if len(texts) < span:
+        if len(texts) < span or not texts[span - 1].strip():
             break
-        joined = " ".join(t.strip() for t in texts[:span])
-        areas = gaz.areas(joined)
+        joined = normalize(" ".join(t.strip() for t in texts[:span]))
+        areas = gaz.area_keys.get(joined)
         if areas:
             return areas, span
-        if span == 1 and not texts[0].strip():
+        if not gaz.may_continue(joined):
             break
     return (), 0
 
@@ -88,8 +88,10 @@ def match_country(texts: list[str], gaz: Gazetteer, allowed: frozenset[str]) -> 
     for span in (1, 2, 3):
         if len(texts) < span or not texts[span - 1].strip():
             break
-        joined = strip_heading(" ".join(t.strip() for t in texts[:span]))
-        iso3 = gaz.country(joined)
+        joined = normalize(strip_heading(" ".join(t.strip() for t in texts[:span])))
+        iso3 = gaz.country_keys.get(joined)
         if iso3 is not None and iso3 in allowed:
             return iso3, span
+        if not gaz.may_continue(joined):
+            break
     return None, 0
