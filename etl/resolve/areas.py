@@ -78,7 +78,9 @@ def candidate_sections(layout: Layout, section_of: tuple[int, ...]) -> list[dict
     for k in range(len(layout.tokens)):
         # a weighty amount can only trade places with one of the same value
         free = layout.value(k) == 0
-        chosen = {s: p for s, p in options[k].items() if free or s == section_of[k] or layout.value(k) in weights.get(s, ())}
+        chosen = {
+            s: p for s, p in options[k].items() if free or s == section_of[k] or layout.value(k) in weights.get(s, ())
+        }
         chosen.setdefault(section_of[k], 0)
         if layout.value(k) == 0:
             weighty = [j for j in range(len(layout.tokens)) if layout.value(j)]
