@@ -63,6 +63,7 @@ def _section(out: Path, reg: dict[str, Any], country: str) -> Iterator[str]:
     )
     key = (reg["report_id"], reg["region_id"], wanted)
     rows = [p for p in _read(out, "programmes") if (p["report_id"], p["region_id"], p["section_id"]) == key]
+    rows.sort(key=lambda p: _line_of(p["source_ref"]))
     if not rows:
         raise OutputMissing(
             str(out / "programmes.parquet"),
@@ -87,3 +88,8 @@ def _money(row: dict[str, Any]) -> str:
     if row["status"] == "amount":
         return f"{row['requirement_usd']:,}"
     return str(row["status"])
+
+
+def _line_of(ref: str) -> int:
+    tail = ref.rsplit(":", 1)[-1].rsplit("#p", 1)[-1]
+    return int(tail) if tail.isdigit() else 0

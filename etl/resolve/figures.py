@@ -120,7 +120,7 @@ def resolution_to_figures(
     rows.sort(key=lambda pair: pair[0])
 
     programmes = [
-        _programme(layout, k, section_of[k], cells.token_area[k], cells.choice[k], lines)
+        _programme(layout, k, section_of[k], cells.token_area[k], cells.choice[k], res.token_box.get(k), lines)
         for k in sorted(cells.token_area, key=lambda k: (section_of[k], layout.tokens[k].index))
     ]
     for missing in res.missing:
@@ -158,11 +158,17 @@ def _section_label(layout: Layout, s: int) -> str:
     return section.heading.text if section.heading is not None else section.label
 
 
-def _programme(layout: Layout, k: int, s: int, area: str, choice: Choice, lines: tuple[Line, ...]) -> ProgrammeFigure:
+def _programme(
+    layout: Layout, k: int, s: int, area: str, choice: Choice, box: int | None, lines: tuple[Line, ...]
+) -> ProgrammeFigure:
     token = layout.tokens[k]
     label = layout.labels[choice.label] if choice.label is not None else None
     reasons = []
-    if label is not None:
+    boxed = layout.marker_label[box] if box is not None else None
+    if label is None and boxed is not None and area in layout.labels[boxed].areas:
+        label = layout.labels[boxed]
+        reasons.append(f"its box, label '{label.text}' at {label.ref}, is printed apart from the amount")
+    elif label is not None:
         gap = abs(layout.events[token.index] - layout.events[label.index]) - 1
         where = (
             "just above it"

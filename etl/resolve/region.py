@@ -11,13 +11,20 @@ import math
 from dataclasses import dataclass
 from functools import reduce
 
-from etl.resolve.areas import CellPlan, label_sections, sections_to_cells
+from etl.resolve.areas import CellPlan, sections_to_cells
 from etl.resolve.layout import Layout, amount_value
-from etl.resolve.sections import SectionPlan, layout_to_sections
+from etl.resolve.sections import SectionPlan, layout_to_sections, reach
+from etl.resolve.solver import Model, Var
 from etl.resolve.textmodel import TextModel, text_words
 from etl.source import Line
 
 ATTEMPTS = 4  # stage-1 placements tried before settling for one whose areas do not add up
+BOX_WINDOW = 8  # farthest (in boxes and amounts) a box and its amount may be printed apart
+BOX_STEP = 10
+BOX_ASTRAY = 30  # the amount lies in the section next to the box's
+BOX_OTHER_AREA = 60  # the box's label names another area than the amount's
+BOX_MATCH = 200  # the reward for a match: a box left without amount needs good reason
+BOX_TIME_LIMIT = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +44,7 @@ class Resolution:
     plan: SectionPlan
     cells: CellPlan
     missing: tuple[Missing, ...]
+    token_box: dict[int, int]  # amount -> the box line matched with it
     attempts: int
 
     @property
@@ -58,14 +66,14 @@ def layout_to_resolution(layout: Layout, model: TextModel, lines: tuple[Line, ..
             break
         cells = sections_to_cells(layout, plan, text, time_limit)
         if cells.outcome.solved and not cells.gaps:
-            return Resolution(layout, plan, cells, _missing(layout, plan, cells), attempt)
+            return Resolution(layout, plan, cells, *_missing(layout, plan, cells), attempt)
         first = first or (plan, cells)
         tried.append(plan.token_section)
     if first is None:
         empty = CellPlan(plan.outcome)
-        return Resolution(layout, plan, empty, (), len(tried) + 1)
+        return Resolution(layout, plan, empty, (), {}, len(tried) + 1)
     plan, cells = first
-    return Resolution(layout, plan, cells, _missing(layout, plan, cells), len(tried))
+    return Resolution(layout, plan, cells, *_missing(layout, plan, cells), len(tried))
 
 
 def final_sections(plan: SectionPlan, cells: CellPlan) -> tuple[int, ...]:
@@ -73,24 +81,62 @@ def final_sections(plan: SectionPlan, cells: CellPlan) -> tuple[int, ...]:
     return tuple(cells.token_section.get(k, s) for k, s in enumerate(plan.token_section))
 
 
-def _missing(layout: Layout, plan: SectionPlan, cells: CellPlan) -> tuple[Missing, ...]:
-    """Boxed labels whose cell no amount reaches, and boxes the sums show to lack an amount."""
+def _missing(layout: Layout, plan: SectionPlan, cells: CellPlan) -> tuple[tuple[Missing, ...], dict[int, int]]:
+    """Boxes the sums show to lack an amount, and boxes no printed amount can be matched to.
+
+    Every "Funding requirement (in USD)" line opens one programme. Boxes and amounts are
+    matched one to one, near each other and with the area of the box's label; a box left over
+    whose cell (section, area) no amount fills is a programme whose amount the report omits.
+    """
     section_of = final_sections(plan, cells)
     filled = {(section_of[k], a) for k, a in cells.token_area.items()}
     out: list[Missing] = []
     lacking = plan.unprinted()
+    gap_boxes = set()
     for g, (box, area) in sorted(cells.unprinted.items()):
         s = plan.box_section[g]
         out.append(Missing(layout.marker_label[box], s, area, box, lacking[g]))
         filled.add((s, area))
-    for n, sections in enumerate(label_sections(layout, section_of)):
-        areas = layout.labels[n].areas
-        if not layout.label_boxed[n]:
+        gap_boxes.add(box)
+    matches = match_boxes(layout, section_of, cells.token_area, gap_boxes)
+    for box in range(len(layout.markers)):
+        if box in matches or box in gap_boxes:
             continue
-        candidates = sorted(sections | {layout.label_nominal[n]})
-        if any((s, a) in filled for s in candidates for a in areas):
+        label = layout.marker_label[box]
+        if label is None:
             continue
-        s = layout.label_nominal[n] if layout.label_nominal[n] in sections or not sections else max(sections)
-        out.append(Missing(n, s, areas[0]))
-        filled.add((s, areas[0]))
-    return tuple(out)
+        s, area = layout.marker_nominal[box], layout.labels[label].areas[0]
+        if (s, area) not in filled:
+            out.append(Missing(label, s, area, box))
+            filled.add((s, area))
+    return tuple(out), {k: b for b, k in matches.items()}
+
+
+def match_boxes(layout: Layout, section_of: tuple[int, ...], area_of: dict[int, str], skip: set[int]) -> dict[int, int]:
+    """Match boxes and amounts one to one (a small assignment problem): box -> amount."""
+    ranked = sorted(
+        [(t.index, "t", k) for k, t in enumerate(layout.tokens)]
+        + [(b.index, "b", n) for n, b in enumerate(layout.markers)]
+    )
+    rank = {(kind, i): r for r, (_, kind, i) in enumerate(ranked)}
+    m = Model()
+    pairs: dict[tuple[int, int], Var] = {}
+    for b in range(len(layout.markers)):
+        if b in skip:
+            continue
+        label = layout.marker_label[b]
+        for k in range(len(layout.tokens)):
+            distance = abs(rank["b", b] - rank["t", k])
+            if distance > BOX_WINDOW or section_of[k] not in reach(layout, layout.marker_nominal[b]):
+                continue
+            cost = BOX_STEP * distance + (0 if section_of[k] == layout.marker_nominal[b] else BOX_ASTRAY)
+            if label is not None and area_of.get(k) not in layout.labels[label].areas:
+                cost += BOX_OTHER_AREA
+            pairs[b, k] = var = m.boolean()
+            m.cost(cost - BOX_MATCH, var)
+    for b in range(len(layout.markers)):
+        m.at_most_one(var for (bb, _), var in pairs.items() if bb == b)
+    for k in range(len(layout.tokens)):
+        m.at_most_one(var for (_, kk), var in pairs.items() if kk == k)
+    outcome = m.solve(BOX_TIME_LIMIT)
+    return {b: k for (b, k), var in pairs.items() if outcome.solved and m.true(var)}
