@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,13 +39,21 @@ def build(
         typer.Option(help="Known-discrepancies file (default: the reviewed list shipped with mi-etl)."),
     ] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds each solver run may take.")] = 20.0,
+    jobs: Annotated[int, typer.Option("--jobs", help="Processes solving regions in parallel (default: cores).")] = 0,
     debug: DebugOption = False,
 ) -> None:
     """Read the reports, pair every figure, check the sums and write the tables to --out."""
     from etl.pipeline import build as run_build
 
     try:
-        report = run_build(paths or [Path("raw")], out, known=known, time_limit=time_limit, progress=_progress())
+        report = run_build(
+            paths or [Path("raw")],
+            out,
+            known=known,
+            time_limit=time_limit,
+            progress=_progress(),
+            jobs=jobs or os.cpu_count() or 1,
+        )
     except EtlError as err:
         raise _fail(err, debug) from None
     typer.echo(f"wrote {out}/: " + ", ".join(f"{name} {n}" for name, n in report.counts.items()))

@@ -57,6 +57,7 @@ def build(
     known: Path | None = None,
     time_limit: float = TIME_LIMIT,
     progress: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> BuildReport:
     """Read the raw reports, resolve, validate and reconcile them, and write the tables to `out`."""
     gaz = load_gazetteer()
@@ -77,7 +78,8 @@ def build(
         seen[info.report_id] = seen[doc.sha256] = doc.path
         if progress:
             progress(f"{doc.path}: {info.title}")
-        figures = document_to_figures(doc, gaz, time_limit, progress=lambda r: progress(f"  {r}") if progress else None)
+        say = (lambda r: progress(f"  {r}")) if progress else None
+        figures = document_to_figures(doc, gaz, time_limit, progress=say, jobs=jobs)
         figures_to_rows(info, doc, figures, rows)
         report.files.append(doc.path)
     report.reconciliation = rows_to_reconciliation(rows, discrepancies)

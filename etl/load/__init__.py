@@ -21,9 +21,8 @@ COMPRESSION = "zstd"
 
 def rows_to_table(spec: TableSpec, rows: Sequence[BaseModel], metadata: dict[str, str]) -> pa.Table:
     """One table: the spec's columns in order, rows sorted by the primary key."""
-    records = [row.model_dump() for row in rows]
-    records.sort(key=lambda r: tuple(_sortable(r[k]) for k in spec.primary_key))
-    columns = {c.name: [r[c.name] for r in records] for c in spec.columns}
+    ordered = sorted(rows, key=lambda r: tuple(_sortable(getattr(r, k)) for k in spec.primary_key))
+    columns = {c.name: [getattr(r, c.name) for r in ordered] for c in spec.columns}
     schema = spec.schema().with_metadata(
         {**spec.schema().metadata, **{k.encode(): v.encode() for k, v in metadata.items()}}
     )

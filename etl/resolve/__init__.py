@@ -6,6 +6,7 @@ text model from the report's clean boxes, then resolve each region.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,11 +14,11 @@ from etl.gazetteer import Gazetteer
 from etl.resolve.figures import RegionFigures, resolution_to_figures
 from etl.resolve.layout import Layout, table_and_zone_to_layout
 from etl.resolve.region import layout_to_resolution
-from etl.resolve.textmodel import clean_boxes, examples_to_model, text_words
+from etl.resolve.textmodel import TextModel, clean_boxes, examples_to_model, text_words
 from etl.segment.regions import RegionText, document_to_regions
 from etl.segment.table import lines_to_table
 from etl.segment.zone import lines_to_zone
-from etl.source import Document
+from etl.source import Document, Line
 
 TIME_LIMIT = 20.0  # seconds per solve; a region needs two solves, a few more if the first fails
 
@@ -44,21 +45,48 @@ def document_to_figures(
     gaz: Gazetteer,
     time_limit: float = TIME_LIMIT,
     progress: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> list[RegionFigures]:
-    """Resolve every region of a report."""
+    """Resolve every region of a report; with jobs > 1, regions are solved in parallel processes."""
     laid = document_to_layouts(doc, gaz)
     examples = []
     for item in laid:
         layout = item.layout
         spans = dict(zip((t.index for t in layout.tokens), layout.token_text, strict=True))
-        items = [i for i in sorted(layout.tokens + layout.labels + layout.markers, key=lambda i: i.index)]
+        items = sorted(layout.tokens + layout.labels + layout.markers, key=lambda i: i.index)
         for n, area in clean_boxes(items):
             examples.append((area, text_words(doc.lines, spans[items[n].index])))
     model = examples_to_model(examples)
+    tasks = [(item, model, doc.lines, time_limit) for item in laid]
+    if jobs > 1 and len(laid) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        global _SHARED
+        _SHARED = tasks  # inherited by the forked workers: nothing large is pickled
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(min(jobs, len(laid))) as pool:
+                figures = []
+                for n, figure in enumerate(pool.imap(_resolve_shared, range(len(tasks)))):
+                    if progress:
+                        progress(laid[n].region.region_id)
+                    figures.append(figure)
+                return figures
+        finally:
+            _SHARED = []
     figures = []
-    for item in laid:
+    for task in tasks:
         if progress:
-            progress(item.region.region_id)
-        resolution = layout_to_resolution(item.layout, model, doc.lines, time_limit)
-        figures.append(resolution_to_figures(resolution, item.region.name, item.region.name_ref, doc.lines))
+            progress(task[0].region.region_id)
+        figures.append(_resolve(*task))
     return figures
+
+
+_SHARED: list[tuple[Laid, TextModel, tuple[Line, ...], float]] = []
+
+
+def _resolve_shared(n: int) -> RegionFigures:
+    return _resolve(*_SHARED[n])
+
+
+def _resolve(item: Laid, model: TextModel, lines: tuple[Line, ...], time_limit: float) -> RegionFigures:
+    resolution = layout_to_resolution(item.layout, model, lines, time_limit)
+    return resolution_to_figures(resolution, item.region.name, item.region.name_ref, lines)

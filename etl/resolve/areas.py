@@ -106,17 +106,22 @@ def choices(
     label_ranks = [layout.events[lab.index] for lab in layout.labels]
     out: dict[tuple[int, int, str], Choice] = {}
     for k, token in enumerate(layout.tokens):
+        near = []  # (cost, label) of the labels within reach, cheapest first
+        for n, label in enumerate(layout.labels):
+            step = ranks[k] - label_ranks[n]
+            if abs(step) <= PAIR_WINDOW:
+                lines = min(abs(token.index - label.index), 200) // PAIR_LINES
+                near.append((PAIR_STEP * (abs(step) - 1) + (PAIR_AFTER if step < 0 else 0) + lines, n))
+        near.sort()
         for s in sections[k]:
             for a in AREA_ORDER:
                 best, who = UNLABELLED, None
-                for n, label in enumerate(layout.labels):
-                    step = ranks[k] - label_ranks[n]
-                    if abs(step) > PAIR_WINDOW or a not in label.areas or s not in natural[n]:
-                        continue
-                    lines = min(abs(token.index - label.index), 200) // PAIR_LINES
-                    cost = PAIR_STEP * (abs(step) - 1) + (PAIR_AFTER if step < 0 else 0) + lines
-                    if cost < best:
+                for cost, n in near:
+                    if cost >= best:
+                        break
+                    if a in layout.labels[n].areas and s in natural[n]:
                         best, who = cost, n
+                        break
                 doubt = min(int(TEXT_WEIGHT * -text[k][a]), TEXT_CAP)
                 out[k, s, a] = Choice(who, best, doubt)
     return out

@@ -132,7 +132,7 @@ def match_boxes(layout: Layout, section_of: tuple[int, ...], area_of: dict[int, 
             cost = BOX_STEP * distance + (0 if section_of[k] == layout.marker_nominal[b] else BOX_ASTRAY)
             if label is not None and area_of.get(k) not in layout.labels[label].areas:
                 cost += BOX_OTHER_AREA
-            pairs[b, k] = var = m.boolean()
+            pairs[b, k] = var = m.fraction()  # a bipartite matching: the LP optimum is whole
             m.cost(cost - BOX_MATCH, var)
     for b in range(len(layout.markers)):
         m.at_most_one(var for (bb, _), var in pairs.items() if bb == b)

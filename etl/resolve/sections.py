@@ -67,14 +67,27 @@ def layout_to_sections(
     layout: Layout, unit: int, time_limit: float, exclude: Sequence[tuple[int, ...]] = ()
 ) -> SectionPlan:
     """Solve stage 1 with exact sums, or, if the report does not add up, with the fewest gaps."""
-    plan = _solve(layout, unit, time_limit, exclude, relaxed=False)
-    if plan.outcome.status == "INFEASIBLE":
-        plan = _solve(layout, unit, time_limit, exclude, relaxed=True)
-    return plan
+    printed = sum(layout.value(k) for k in range(len(layout.tokens)))
+    totals = {amount_value(a.value) for a in layout.table.amounts}
+    if printed in totals:  # else the programmes cannot add up to any total: skip to the relaxed model
+        plan = _solve(layout, unit, time_limit, exclude, relaxed=False)
+        if plan.outcome.status != "INFEASIBLE":
+            return plan
+    short = max(totals, default=0) - printed
+    if short > 0:  # most often one box lacks all the total lacks: a far smaller model, tried first
+        plan = _solve(layout, unit, time_limit, exclude, relaxed=True, single=short // unit)
+        if plan.outcome.status != "INFEASIBLE":
+            return plan
+    return _solve(layout, unit, time_limit, exclude, relaxed=True)
 
 
 def _solve(
-    layout: Layout, unit: int, time_limit: float, exclude: Sequence[tuple[int, ...]], relaxed: bool
+    layout: Layout,
+    unit: int,
+    time_limit: float,
+    exclude: Sequence[tuple[int, ...]],
+    relaxed: bool,
+    single: int | None = None,
 ) -> SectionPlan:
     m = Model()
     K = len(layout.tokens)
@@ -85,10 +98,16 @@ def _solve(
 
     # --- table: one amount per row, every printed amount used once
     p: dict[tuple[int, int], Var] = {}
+    options = section_options(layout)
+    ranges = _row_ranges(layout, options, relaxed)
     for i, label in enumerate(labels):
         for t, amount in enumerate(amounts):
             if label.kind == "total" and amount.value == FUNDED:
                 continue
+            if label.kind in ("country", "regional"):
+                lo, hi = ranges.get(label.key, (0, 0))
+                if not lo <= amount_value(amount.value) <= hi:
+                    continue  # no choice of its section's amounts can add up to this
             p[i, t] = var = m.boolean()
             m.cost(TABLE_LINE * min(abs(label.index - amount.index), TABLE_LINE_CAP), var)
     groups = table_groups(layout)
@@ -121,11 +140,11 @@ def _solve(
 
     # --- sections: each amount stays in its nominal section or moves next door, at a price
     x: dict[tuple[int, int], Var] = {}
-    for k, options in enumerate(section_options(layout)):
-        for s, price in options.items():
+    for k, choices in enumerate(options):
+        for s, price in choices.items():
             x[k, s] = var = m.boolean()
             m.cost(price, var)
-        m.exactly_one(x[k, s] for s in options)
+        m.exactly_one(x[k, s] for s in choices)
 
     # --- relaxed: a box whose amount is printed nowhere holds the difference (reported, not output)
     unprinted: dict[tuple[int, int], Var] = {}  # (box, section) -> what the box lacks
@@ -137,12 +156,18 @@ def _solve(
             nominal = layout.marker_nominal[b]
             for s in reach(layout, nominal):
                 flag = m.boolean()
-                unprinted[b, s] = var = m.integer(0, bound)
-                m.add(var <= bound * flag)
-                m.add(var >= flag)
+                if single is not None:
+                    unprinted[b, s] = single * flag
+                else:
+                    unprinted[b, s] = var = m.integer(0, bound)
+                    m.add(var <= bound * flag)
+                    m.add(var >= flag)
                 m.cost(UNPRINTED + (0 if s == nominal else ASTRAY), flag)
                 flags.append(flag)
-        m.add(m.sum(flags) <= MAX_UNPRINTED)
+        if single is not None:
+            m.add(m.sum(flags) == 1)
+        else:
+            m.add(m.sum(flags) <= MAX_UNPRINTED)
         if total is not None:  # what the boxes lack is what the total lacks: redundant, it guides the search
             m.add(m.sum(unprinted.values()) == total - sum(value))
     for s, section in enumerate(layout.sections):
@@ -162,9 +187,20 @@ def _solve(
     )
     chosen = {i: t for (i, t), var in p.items() if m.true(var)}
     found = {key: m.value(var) * unit for key, var in gaps.items() if m.value(var)}
-    found.update({f"box:{b}": m.value(var) * unit for (b, _), var in unprinted.items() if m.value(var)})
-    box_section = {b: s for (b, s), var in unprinted.items() if m.value(var)}
+    lacks = {key: round(var.solution_value()) for key, var in unprinted.items()}
+    found.update({f"box:{b}": v * unit for (b, _), v in lacks.items() if v})
+    box_section = {b: s for (b, s), v in lacks.items() if v}
     return SectionPlan(outcome, token_section, chosen, found, unit, box_section)
+
+
+def _row_ranges(layout: Layout, options: list[dict[int, int]], relaxed: bool) -> dict[str, tuple[int, int]]:
+    """The least and most a section's amounts can add up to, given where each amount may go."""
+    ranges = {}
+    for s, section in enumerate(layout.sections):
+        lo = sum(layout.value(k) for k, o in enumerate(options) if set(o) == {s})
+        hi = sum(layout.value(k) for k, o in enumerate(options) if s in o)
+        ranges[section.key] = (lo, 10**15 if relaxed else hi)
+    return ranges
 
 
 def section_options(layout: Layout) -> list[dict[int, int]]:

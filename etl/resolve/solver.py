@@ -58,6 +58,11 @@ class Model:
         self._count += 1
         return self.solver.BoolVar(name or f"b{self._count}")
 
+    def fraction(self, name: str = "") -> Var:
+        """A variable in [0, 1]: for assignment problems, whose LP optimum is already whole."""
+        self._count += 1
+        return self.solver.NumVar(0.0, 1.0, name or f"f{self._count}")
+
     def integer(self, lo: int, hi: int, name: str = "") -> Var:
         self._count += 1
         return self.solver.IntVar(lo, hi, name or f"i{self._count}")
