@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from etl.gazetteer import AREA_ORDER
 from etl.resolve.layout import Layout, amount_value
-from etl.resolve.sections import ASTRAY, NAMED, NAMED_ONLY, SectionPlan, reach, section_options, table_groups
+from etl.resolve.sections import ASTRAY, SectionPlan, named_discount, reach, section_options, table_groups
 from etl.resolve.solver import Model, Outcome, Var
 from etl.segment.lexicon import FUNDED
 
@@ -68,8 +68,8 @@ def label_sections(layout: Layout, section_of: tuple[int, ...]) -> list[set[int]
 def candidate_sections(layout: Layout, section_of: tuple[int, ...]) -> list[dict[int, int]]:
     """The sections each amount may take here. The section sums stay constraints, so an amount
     may still trade places with another of equal weight, at stage 1's prices. A "Funded" amount
-    weighs nothing: it may join the section of the amounts printed around it at no price (stage
-    1 has placed those), or a neighbouring one at stage 1's price for a step."""
+    weighs nothing: it may join, at no price, its heading's section or the section of the amounts
+    printed around it (stage 1 has placed those); a neighbouring one costs a step."""
     options = section_options(layout)
     weights: dict[int, set[int]] = {}  # section -> the values of its amounts
     for k, s in enumerate(section_of):
@@ -86,13 +86,9 @@ def candidate_sections(layout: Layout, section_of: tuple[int, ...]) -> list[dict
             weighty = [j for j in range(len(layout.tokens)) if layout.value(j)]
             before = max((j for j in weighty if j < k), default=None)
             after = min((j for j in weighty if j > k), default=None)
-            around = {section_of[j] for j in (before, after) if j is not None}
-            named = layout.token_mentions[k]
-            for s in set(chosen) | around:
-                price = 0 if s in around else ASTRAY
-                if s in named:
-                    price -= NAMED if layout.token_nominal[k] in named else NAMED_ONLY
-                chosen[s] = price
+            around = {section_of[j] for j in (before, after) if j is not None} | {layout.token_nominal[k]}
+            prices = {s: 0 if s in around else ASTRAY for s in set(chosen) | around}
+            chosen = named_discount(prices, layout.token_mentions[k])
         out.append(chosen)
     return out
 

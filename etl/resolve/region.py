@@ -57,7 +57,10 @@ def layout_to_resolution(layout: Layout, model: TextModel, lines: tuple[Line, ..
     values = [layout.value(k) for k in range(len(layout.tokens))]
     values += [amount_value(a.value) for a in layout.table.amounts]
     unit = reduce(math.gcd, (v for v in values if v), 0) or 1
-    text = [model.log_posterior(text_words(lines, span)) for span in layout.token_text]
+    text = [
+        {area: model.trust * score for area, score in model.log_posterior(text_words(lines, span)).items()}
+        for span in layout.token_text
+    ]
     tried: list[tuple[int, ...]] = []
     first: tuple[SectionPlan, CellPlan] | None = None
     for attempt in range(1, ATTEMPTS + 1):

@@ -25,7 +25,7 @@ TABLE_LINE = 1  # per line between a table label and its amount
 TABLE_LINE_CAP = 40
 ASTRAY = 50  # an amount outside its nominal section, per amount it passes on the way out
 NAMED = 35  # the text after the amount names the country of the section it goes to
-NAMED_ONLY = 150  # ... and not the country of its nominal section
+NAMED_ONLY = 150  # ... and of no other section it could go to
 DEPTH = 5  # an amount this many amounts inside its nominal section stays there
 MAX_UNPRINTED = 3  # boxes the relaxed model may leave without a printed amount
 UNPRINTED = 10_000  # a box whose amount is printed nowhere, or a table that does not add up
@@ -207,24 +207,27 @@ def section_options(layout: Layout) -> list[dict[int, int]]:
     """For each amount, the sections it may belong to and the price of each.
 
     Its nominal section is free; a neighbouring one costs more the deeper inside its nominal
-    section the amount sits. Text that names a neighbour's country, and not the nominal
-    one's, pays most of the way there.
+    section the amount sits. Text that names one of them pays most of the way there.
     """
     out = []
     for k, (before, after) in enumerate(_depths(layout)):
         nominal = layout.token_nominal[k]
-        named = layout.token_mentions[k]
         options = {}
         for s in reach(layout, nominal):
             depth = after if s > nominal else before
             if s != nominal and depth >= DEPTH:
                 continue
-            price = ASTRAY * (1 + depth) if s != nominal else 0
-            if s in named:
-                price -= NAMED if nominal in named else NAMED_ONLY
-            options[s] = price
-        out.append(options)
+            options[s] = ASTRAY * (1 + depth) if s != nominal else 0
+        out.append(named_discount(options, layout.token_mentions[k]))
     return out
+
+
+def named_discount(options: dict[int, int], named: frozenset[int]) -> dict[int, int]:
+    """Text naming just one of the candidate sections' countries is strong evidence for it; naming
+    several, weak evidence for each."""
+    hits = [s for s in options if s in named]
+    bonus = NAMED_ONLY if len(hits) == 1 else NAMED
+    return {s: price - (bonus if s in hits else 0) for s, price in options.items()}
 
 
 def reach(layout: Layout, nominal: int) -> list[int]:

@@ -118,13 +118,13 @@ class Model:
 @contextlib.contextmanager
 def _quiet_stdout() -> Iterator[None]:
     """HiGHS prints a banner on the C-level stdout that no option silences: send it to /dev/null."""
+    fd = 1
     try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
+        sys.stdout.flush()
+        saved = os.dup(fd)
+    except OSError:
         yield
         return
-    sys.stdout.flush()
-    saved = os.dup(fd)
     try:
         with open(os.devnull, "w") as devnull:
             os.dup2(devnull.fileno(), fd)

@@ -65,6 +65,7 @@ SMOOTHING = 1.0
 # Naive Bayes is overconfident on long texts; dividing its scores by this temperature gave the
 # best held-out log-loss (5-fold cross-validation on the 2015 report's clean boxes: T=8).
 TEMPERATURE = 8.0
+TRUSTED = 200  # examples from which the model's scores count in full; fewer, and they count less
 
 
 def text_words(lines: Sequence[Line], span: tuple[int, int]) -> list[str]:
@@ -93,6 +94,11 @@ class TextModel:
     log_likelihood: dict[str, dict[str, float]]
     vocabulary: frozenset[str]
     examples: int
+
+    @property
+    def trust(self) -> float:
+        """How much the model's scores count: a model learnt from a handful of boxes knows little."""
+        return min(1.0, self.examples / TRUSTED)
 
     def log_posterior(self, words: Sequence[str]) -> dict[str, float]:
         if not self.examples:

@@ -18,6 +18,7 @@ from etl.segment.lexicon import (
     is_target_populations,
     match_area,
     parse_amount,
+    strip_heading,
 )
 from etl.source import Document, Line, SourceRef
 
@@ -84,7 +85,8 @@ def _table_start(lines: tuple[Line, ...], anchor: int) -> int:
 
 
 def _table_end(lines: tuple[Line, ...], anchor: int, limit: int, gaz: Gazetteer) -> int:
-    """The first line of the regional programmes: its heading, label and first box."""
+    """The first line of the first section: its heading ("Regional Programmes", or a country's
+    when a region has no regional programmes), its label and its first box."""
     first_marker = next((i for i in range(anchor, limit) if is_marker(lines[i].text)), None)
     if first_marker is None:
         return limit
@@ -99,7 +101,11 @@ def _table_end(lines: tuple[Line, ...], anchor: int, limit: int, gaz: Gazetteer)
     while j > anchor and not lines[j].text.strip():
         j -= 1
     if is_regional_label(lines[j].text):
-        j -= 1
+        return j
+    for span in (1, 2, 3):
+        name = " ".join(lines[k].text.strip() for k in range(j - span + 1, j + 1))
+        if gaz.country(strip_heading(name)):
+            return j - span + 1
     return j + 1
 
 
@@ -117,7 +123,8 @@ def _zone_end(lines: tuple[Line, ...], start: int, limit: int, gaz: Gazetteer) -
             following = next((k for k in ahead if _is_programme_item(lines, k, gaz)), None)
             if following is None:
                 return end
-            i = following
+            end = i = following + 1  # the zone goes on at least to that item
+            continue
         i += 1
     return limit if end == last_marker + 1 else end
 

@@ -1,0 +1,179 @@
+"""Resolution of small reports made of a stated table and sections cut from the real text.
+
+Each fixture holds one trap. The table block is written here (the cut sections' own figures),
+the sections are the report's text as printed; the resolver must pair them as the text says.
+A few sections teach the text model little, so it is learnt from the whole 2015 report, as a
+build of that report would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from etl.extract import path_to_document
+from etl.gazetteer import load_gazetteer
+from etl.resolve import document_to_layouts
+from etl.resolve.figures import resolution_to_figures
+from etl.resolve.region import layout_to_resolution
+from etl.resolve.textmodel import TextModel, clean_boxes, examples_to_model, text_words
+from etl.segment.lexicon import format_amount
+from tests.conftest import FIXTURES, RAW
+
+Row = int | str  # an amount, or "funded"
+
+
+def mini_report(tmp: Path, fixture: str, region: str, rows: dict[str, Row], areas: dict[str, Row]) -> Path:
+    """A one-region report: title, funding table (as the report prints it), then the fixture's sections."""
+    total = sum(v for v in rows.values() if isinstance(v, int))
+    assert total == sum(v for v in areas.values() if isinstance(v, int)), "the fixture's table must add up"
+    lines = ["Migration Initiatives 2015", " Funding requirements for", region.upper(), "Country", "", "USD"]
+    for label, value in rows.items():
+        lines += [label, format_amount(value) if isinstance(value, int) else value, ""]
+    lines += ["Total funding requirement", format_amount(total), "", "Programmatic area", "USD"]
+    for label, value in areas.items():
+        lines += [label, format_amount(value) if isinstance(value, int) else value, ""]
+    lines += ["Total funding requirement", format_amount(total)]
+    text = "\n".join(lines) + "\n" + (FIXTURES / f"{fixture}.txt").read_text(encoding="utf-8")
+    path = tmp / f"{fixture}.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def model() -> TextModel:
+    doc = path_to_document(RAW)
+    examples = []
+    for item in document_to_layouts(doc, load_gazetteer()):
+        layout = item.layout
+        spans = dict(zip((t.index for t in layout.tokens), layout.token_text, strict=True))
+        items = sorted(layout.tokens + layout.labels + layout.markers, key=lambda i: i.index)
+        examples += [(area, text_words(doc.lines, spans[items[n].index])) for n, area in clean_boxes(items)]
+    return examples_to_model(examples)
+
+
+def resolve(tmp: Path, model: TextModel, *args: Any) -> dict[tuple[str, str], dict[str, Any]]:
+    doc = path_to_document(mini_report(tmp, *args))
+    [item] = document_to_layouts(doc, load_gazetteer())
+    resolution = layout_to_resolution(item.layout, model, doc.lines, 20.0)
+    figures = resolution_to_figures(resolution, item.region.name, item.region.name_ref, doc.lines)
+    assert figures.unresolved is None
+    return {
+        (p.section, p.area_id): {
+            "status": p.status,
+            "requirement_usd": p.value,
+            "source_ref": str(p.source_ref),
+        }
+        for p in figures.programmes
+    }
+
+
+def _line(row: dict[str, Any]) -> int:
+    return int(str(row["source_ref"]).rsplit(":", 1)[1])
+
+
+def test_amount_printed_under_the_next_heading(tmp_path: Path, model: TextModel) -> None:
+    """Djibouti's labour programme (300,000) is printed after the ETHIOPIA heading; Ethiopia's
+    environment amount (50,000) has no label at all: the area rows place it."""
+    got = resolve(
+        tmp_path,
+        model,
+        "amount_printed_under_the_next_heading",
+        "East and Horn of Africa",
+        {"Djibouti": 7_700_000, "Ethiopia": 30_350_000},
+        {
+            "Emergency, Operations and Post-crisis": 17_800_000,
+            "Migration Health": 2_600_000,
+            "Immigration and Border Management": 6_300_000,
+            "Migrant Assistance": 9_000_000,
+            "Labour Migration and Human Development": 2_300_000,
+            "Migration and Environment": 50_000,
+        },
+    )
+    assert got["DJI", "labour_migration_human_development"]["requirement_usd"] == 300_000
+    assert got["ETH", "labour_migration_human_development"]["requirement_usd"] == 2_000_000
+    assert got["ETH", "migration_environment"]["requirement_usd"] == 50_000
+
+
+def test_amounts_printed_before_their_heading(tmp_path: Path, model: TextModel) -> None:
+    """Liberia's emergency (39,000,000) and health (2,000,000) boxes come before its heading."""
+    got = resolve(
+        tmp_path,
+        model,
+        "amounts_printed_before_their_heading",
+        "West and Central Africa",
+        {"Guinea-Bissau": 300_000, "Liberia": 49_500_000},
+        {
+            "Emergency, Operations and Post-crisis": 39_000_000,
+            "Migration Health": 2_000_000,
+            "Immigration and Border Management": 3_000_000,
+            "Migrant Assistance": 1_000_000,
+            "Labour Migration and Human Development": 2_500_000,
+            "Migration Policy and Research": 2_300_000,
+        },
+    )
+    liberia = {_line(r): r["requirement_usd"] for (s, _), r in got.items() if s == "LBR"}
+    heading = 117  # LIBERIA, in the report made of the table (37 lines) and the fixture
+    assert {line: usd for line, usd in liberia.items() if line < heading} == {65: 39_000_000, 112: 2_000_000}
+    assert sum(liberia.values()) == 49_500_000
+    assert got["LBR", "emergency_post_crisis"]["requirement_usd"] == 39_000_000
+    assert got["GNB", "migration_policy_research"]["requirement_usd"] == 300_000
+
+
+def test_country_with_no_heading(tmp_path: Path, model: TextModel) -> None:
+    """Japan has no heading: its three funded programmes sit between Iran's and Lao's, and
+    Lao's health amount is printed before the LAO heading."""
+    got = resolve(
+        tmp_path,
+        model,
+        "country_with_no_heading",
+        "Asia and the Pacific",
+        {"Iran (Islamic Republic of)": 2_200_000, "Japan": "funded", "Lao People's Democratic Republic": 1_700_000},
+        {
+            "Emergency, Operations and Post-crisis": 550_000,
+            "Migration Health": 1_700_000,
+            "Immigration and Border Management": 150_000,
+            "Migrant Assistance": 800_000,
+            "Labour Migration and Human Development": 350_000,
+            "Migration Policy and Research": 350_000,
+        },
+    )
+    japan = sorted((_line(r), r["status"]) for (s, _), r in got.items() if s == "JPN")
+    assert [status for _, status in japan] == ["funded"] * 3  # the fixture's lines 110, 119, 182 of the raw text
+    assert got["JPN", "emergency_post_crisis"]["status"] == "funded"
+    assert got["LAO", "migration_health"]["requirement_usd"] == 500_000
+    assert got["IRN", "migration_policy_research"]["requirement_usd"] == 350_000
+
+
+@pytest.mark.parametrize("swap_areas", [False, True])
+def test_label_above_another_areas_amount(tmp_path: Path, model: TextModel, swap_areas: bool) -> None:
+    """In the regional programmes, 1,900,000 stands under a policy label but is migrant
+    assistance; Burundi's 250,000 and 2,300,000 add up either way round: only the area rows
+    decide. With the two area rows swapped, the resolver must follow the rows, not the layout."""
+    migrant, labour = 2_150_000, 3_800_000
+    if swap_areas:  # the Burundi pair the other way round: 2,300,000 migrant assistance, 250,000 labour
+        migrant, labour = 4_200_000, 1_750_000
+    got = resolve(
+        tmp_path,
+        model,
+        "label_above_another_areas_amount",
+        "East and Horn of Africa",
+        {"Regional Programmes": 14_900_000, "Burundi": 9_050_000},
+        {
+            "Emergency, Operations and Post-crisis": 10_000_000,
+            "Migration Health": 1_500_000,
+            "Immigration and Border Management": 3_400_000,
+            "Migrant Assistance": migrant,
+            "Labour Migration and Human Development": labour,
+            "Migration Policy and Research": 3_100_000,
+        },
+    )
+    assert got["regional", "migrant_assistance"]["requirement_usd"] == 1_900_000
+    assert got["regional", "migration_policy_research"]["requirement_usd"] == 3_000_000
+    expected = (2_300_000, 250_000) if swap_areas else (250_000, 2_300_000)
+    assert (
+        got["BDI", "migrant_assistance"]["requirement_usd"],
+        got["BDI", "labour_migration_human_development"]["requirement_usd"],
+    ) == expected
