@@ -56,8 +56,17 @@ def build(
         )
     except EtlError as err:
         raise _fail(err, debug) from None
-    typer.echo(f"wrote {out}/: " + ", ".join(f"{name} {n}" for name, n in report.counts.items()))
     _summarise(report.reconciliation)
+    for region in report.time_bound:
+        typer.echo(f"warning: {region}: a solve stopped at --time-limit; its figures are the best found", err=True)
+    counts = ", ".join(f"{name} {n}" for name, n in report.counts.items())
+    if report.mismatches:
+        for r in report.mismatches:
+            typer.echo(_mismatch_line(r.model_dump()), err=True)
+        failing, side = len(report.mismatches), report.written_to
+        typer.echo(f"rejected: {failing} check(s) fail; tables written to {side}/ ({counts}); {out}/ unchanged")
+    else:
+        typer.echo(f"wrote {out}/: {counts}")
     raise typer.Exit(report.exit_code)
 
 
@@ -73,11 +82,7 @@ def check(out: OutOption = Path("out"), debug: DebugOption = False) -> None:
     failed = [r for r in rows if r["status"] == "mismatch"]
     _summarise_dicts(rows)
     for r in failed:
-        typer.echo(
-            f"{r['source_ref']}: mismatch: {r['check']} {r['region_id']}/{r['subject']}: "
-            f"expected {r['expected_usd']:,}, got {r['actual_usd']:,} ({r['note']})",
-            err=True,
-        )
+        typer.echo(_mismatch_line(r), err=True)
     raise typer.Exit(1 if failed else 0)
 
 
@@ -100,6 +105,14 @@ def explain(
             typer.echo(line)
     except EtlError as err:
         raise _fail(err, debug) from None
+
+
+def _mismatch_line(r: dict[str, object]) -> str:
+    expected, actual = r["expected_usd"], r["actual_usd"]
+    return (
+        f"{r['source_ref']}: mismatch: {r['check']} {r['region_id']}/{r['subject']}: "
+        f"expected {expected:,}, got {actual:,} ({r['note']})"
+    )
 
 
 def _progress() -> Callable[[str], None]:

@@ -69,6 +69,10 @@ class RegionMissing(EtlError):
     code = "region-missing"
 
 
+class Truncated(EtlError):
+    code = "truncated"
+
+
 class Unresolved(EtlError):
     code = "unresolved"
 

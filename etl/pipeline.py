@@ -33,6 +33,8 @@ class BuildReport:
     files: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     reconciliation: list[ReconciliationRow] = field(default_factory=list)
+    written_to: Path | None = None  # out, or the rejected folder beside it when a check fails
+    time_bound: list[str] = field(default_factory=list)  # regions whose search stopped at the time bound
 
     @property
     def mismatches(self) -> list[ReconciliationRow]:
@@ -97,6 +99,14 @@ def build(
         "reconciliation": report.reconciliation,
     }
     tables = {name: rows_to_table(TABLES[name], by_table[name], metadata) for name in TABLES}
-    write_tables(tables, out)
+    # Tables that do not reconcile never replace good ones: they go beside out/ for inspection.
+    report.written_to = rejected_folder(out) if report.mismatches else out
+    write_tables(tables, report.written_to)
     report.counts = {name: table.num_rows for name, table in tables.items()}
+    report.time_bound = [r.region_id for r in rows.regions if r.resolution == "time_bound"]
     return report
+
+
+def rejected_folder(out: Path) -> Path:
+    """Where tables that fail a reconciliation check are written: out.rejected/ beside out/."""
+    return out.with_name(f"{out.name}.rejected")

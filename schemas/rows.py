@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -37,6 +37,7 @@ class RegionRow(Row):
     region_label: str
     total_usd: Usd
     sections: int
+    resolution: Literal["optimal", "time_bound"]
     source_ref: str
     evidence: str
 

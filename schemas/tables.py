@@ -77,6 +77,12 @@ TABLES: dict[str, TableSpec] = {
                 _c("region_label", STR, "region title as printed above its funding table"),
                 _c("total_usd", USD, "the table's 'Total funding requirement' in whole USD"),
                 _c("sections", pa.int32(), "country rows plus the regional-programmes row of the table"),
+                _c(
+                    "resolution",
+                    DICT,
+                    "optimal (the pairing is the best the evidence allows, search closed) or time_bound"
+                    " (the best pairing found when a solve reached --time-limit)",
+                ),
                 SOURCE_REF,
                 EVIDENCE,
             ),

@@ -10,14 +10,16 @@ import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from etl.errors import Truncated
 from etl.gazetteer import Gazetteer
 from etl.resolve.figures import RegionFigures, resolution_to_figures
-from etl.resolve.layout import Layout, table_and_zone_to_layout
+from etl.resolve.layout import Layout, amount_value, table_and_zone_to_layout
 from etl.resolve.region import layout_to_resolution
 from etl.resolve.textmodel import TextModel, clean_boxes, examples_to_model, text_words
+from etl.segment.lexicon import format_amount
 from etl.segment.regions import RegionText, document_to_regions
 from etl.segment.table import lines_to_table
-from etl.segment.zone import lines_to_zone
+from etl.segment.zone import REGIONAL, lines_to_zone
 from etl.source import Document, Line
 
 TIME_LIMIT = 20.0  # seconds per solve; a region needs two solves, a few more if the first fails
@@ -36,8 +38,27 @@ def document_to_layouts(doc: Document, gaz: Gazetteer) -> list[Laid]:
         table = lines_to_table(doc.lines, *region.table, gaz)
         countries = frozenset(label.key for label in table.countries() if label.kind == "country")
         zone = lines_to_zone(doc.lines, *region.zone, countries, gaz)
-        laid.append(Laid(region, table_and_zone_to_layout(region.region_id, table, zone, doc.lines, gaz)))
+        layout = table_and_zone_to_layout(region.region_id, table, zone, doc.lines, gaz)
+        if region.open_end:
+            _refuse_cut_off(doc, region, layout)
+        laid.append(Laid(region, layout))
     return laid
+
+
+def _refuse_cut_off(doc: Document, region: RegionText, layout: Layout) -> None:
+    """A region whose sections run to the end of the file and fall short of its table: the file is cut off."""
+    headless = [s.label for s in layout.sections if s.heading is None and s.key != REGIONAL]
+    printed = sum(layout.value(k) for k in range(len(layout.tokens)))
+    total = max((amount_value(a.value) for a in layout.table.amounts), default=0)
+    if len(headless) < 2 and printed >= total:
+        return
+    last = next((line.ref for line in reversed(doc.lines) if line.text.strip()), doc.path)
+    raise Truncated(
+        last,
+        f"the text ends inside region {region.name!r}: its programmes print {format_amount(printed)} of the "
+        f"table's {format_amount(total)}, and {len(headless)} of its {len(layout.sections)} sections have no heading",
+        fix="give the whole report (this file looks cut off)",
+    )
 
 
 def document_to_figures(

@@ -126,7 +126,7 @@ def choices(
 def sections_to_cells(layout: Layout, plan: SectionPlan, text: list[dict[str, float]], time_limit: float) -> CellPlan:
     """Solve stage 2 with exact area sums, else with the fewest areas that miss."""
     cells = _solve(layout, plan, text, time_limit, relaxed=False)
-    if cells.outcome.status == "INFEASIBLE":
+    if not cells.outcome.solved:
         cells = _solve(layout, plan, text, time_limit, relaxed=True)
     return cells
 

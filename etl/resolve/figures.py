@@ -53,6 +53,7 @@ class RegionFigures:
     programmes: tuple[ProgrammeFigure, ...]
     section_sums: dict[str, int]  # section -> what its printed programme amounts add up to
     unresolved: str | None  # why the solvers gave up, if they did
+    proven: bool  # False when a solve stopped at the time bound with the best pairing it had
 
 
 def resolution_to_figures(
@@ -61,10 +62,8 @@ def resolution_to_figures(
     """Name every figure of a resolved region and say what fixed it."""
     layout, plan, cells = res.layout, res.plan, res.cells
     if not res.solved:
-        reason = (
-            f"no pairing found within the time bound (stage 1 {plan.outcome.status}, stage 2 {cells.outcome.status})"
-        )
-        return RegionFigures(layout.region_id, region_label, name_ref, (), (), (), (), {}, reason)
+        reason = res.failure or "no pairing found"
+        return RegionFigures(layout.region_id, region_label, name_ref, (), (), (), (), {}, reason, False)
     section_index = {s.key: n for n, s in enumerate(layout.sections)}
     section_of = final_sections(plan, cells)
     members: dict[int, list[int]] = {}
@@ -140,6 +139,7 @@ def resolution_to_figures(
         tuple(programmes),
         sums,
         None,
+        res.proven,
     )
 
 

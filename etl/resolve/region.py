@@ -14,8 +14,9 @@ from functools import reduce
 from etl.resolve.areas import CellPlan, sections_to_cells
 from etl.resolve.layout import Layout, amount_value
 from etl.resolve.sections import SectionPlan, layout_to_sections, reach
-from etl.resolve.solver import Model, Var
+from etl.resolve.solver import Model, Outcome, Var
 from etl.resolve.textmodel import TextModel, text_words
+from etl.segment.lexicon import format_amount
 from etl.source import Line
 
 ATTEMPTS = 4  # stage-1 placements tried before settling for one whose areas do not add up
@@ -46,10 +47,16 @@ class Resolution:
     missing: tuple[Missing, ...]
     token_box: dict[int, int]  # amount -> the box line matched with it
     attempts: int
+    failure: str | None = None  # why no pairing was found
 
     @property
     def solved(self) -> bool:
         return self.plan.outcome.solved and self.cells.outcome.solved
+
+    @property
+    def proven(self) -> bool:
+        """Both solves closed their search: the pairing is the best by the model's prices."""
+        return self.plan.outcome.status == "OPTIMAL" and self.cells.outcome.status == "OPTIMAL"
 
 
 def layout_to_resolution(layout: Layout, model: TextModel, lines: tuple[Line, ...], time_limit: float) -> Resolution:
@@ -70,13 +77,27 @@ def layout_to_resolution(layout: Layout, model: TextModel, lines: tuple[Line, ..
         cells = sections_to_cells(layout, plan, text, time_limit)
         if cells.outcome.solved and not cells.gaps:
             return Resolution(layout, plan, cells, *_missing(layout, plan, cells), attempt)
-        first = first or (plan, cells)
+        if cells.outcome.solved:
+            first = first or (plan, cells)
         tried.append(plan.token_section)
     if first is None:
-        empty = CellPlan(plan.outcome)
-        return Resolution(layout, plan, empty, (), {}, len(tried) + 1)
+        failed = plan if not plan.outcome.solved else cells
+        return Resolution(
+            layout, plan, CellPlan(failed.outcome), (), {}, len(tried) + 1, _failure(layout, failed.outcome, time_limit)
+        )
     plan, cells = first
     return Resolution(layout, plan, cells, *_missing(layout, plan, cells), len(tried))
+
+
+def _failure(layout: Layout, outcome: Outcome, time_limit: float) -> str:
+    if outcome.status == "INFEASIBLE":
+        printed = sum(layout.value(k) for k in range(len(layout.tokens)))
+        total = max((amount_value(a.value) for a in layout.table.amounts), default=0)
+        return (
+            f"its figures cannot add up, even with boxes that print no amount: the programmes print "
+            f"{format_amount(printed)} against a table total of {format_amount(total)}"
+        )
+    return f"no pairing found within the time bound ({time_limit:g} s a solve)"
 
 
 def final_sections(plan: SectionPlan, cells: CellPlan) -> tuple[int, ...]:

@@ -10,7 +10,9 @@ from typing import Final, Literal
 
 import regex
 
+from etl.errors import AmountUnparseable, InvalidFigure
 from etl.gazetteer import Gazetteer, normalize
+from etl.source import SourceRef
 
 FUNDED: Final = "funded"
 Amount = int | Literal["funded"]
@@ -19,6 +21,9 @@ _AMOUNT = regex.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+)\s*$")
 _FUNDED = regex.compile(r"^\s*funded\s*$", regex.IGNORECASE)
 # An amount-shaped token with a stray letter or a broken group, e.g. "1,2O0,000" or "1,20,000".
 _NEAR_AMOUNT = regex.compile(r"^\s*\d{1,3}(?:[,.][0-9OoIl]{1,4})+\s*$")
+_NEGATIVE = regex.compile(r"^\s*(?:[-\u2212\u2013]\s*\d{1,3}(?:[,.]\d{3})+|\(\s*\d{1,3}(?:[,.]\d{3})+\s*\))\s*$")
+MAX_USD = 10**11  # no figure of an appeal reaches USD 100 billion
+_FIX_DIGITS = "correct the digits in the raw file (amounts are whole USD like 1,200,000)"
 _TOTAL = "total funding requirement"
 _MARKER = "funding requirement (in usd)"
 _REGIONAL = frozenset({"regional programmes", "regional programme", "regional programs"})
@@ -32,6 +37,27 @@ def parse_amount(text: str) -> Amount | None:
     if _FUNDED.match(text):
         return FUNDED
     return None
+
+
+def read_amount(text: str, ref: SourceRef, what: str) -> Amount | None:
+    """A line's amount, None if it is no amount; an amount-shaped line that cannot be one is an error."""
+    value = parse_amount(text)
+    if value is None:
+        if is_broken_amount(text):
+            raise AmountUnparseable(ref, f"cannot read the {what}", value=text.strip(), fix=_FIX_DIGITS)
+        if _NEGATIVE.match(text):
+            raise AmountUnparseable(
+                ref, f"a negative {what}", value=text.strip(), fix="a funding requirement is never negative: correct it"
+            )
+        return None
+    if value != FUNDED and value > MAX_USD:
+        raise InvalidFigure(
+            ref,
+            f"the {what} is over USD 100 billion",
+            value=text.strip(),
+            fix="check the digits in the raw file (a figure this large is not an appeal's)",
+        )
+    return value
 
 
 def is_broken_amount(text: str) -> bool:

@@ -35,6 +35,7 @@ class RegionText:
     name_ref: SourceRef
     table: tuple[int, int]
     zone: tuple[int, int]
+    open_end: bool = False  # the last region, and no part of the report follows it: maybe cut off
 
 
 def document_to_regions(doc: Document, gaz: Gazetteer) -> list[RegionText]:
@@ -56,7 +57,8 @@ def document_to_regions(doc: Document, gaz: Gazetteer) -> list[RegionText]:
         table_end = _table_end(lines, anchor, next_start, gaz)
         zone_end = _zone_end(lines, table_end, next_start, gaz)
         region_id, name, ref = _region_name(doc, start, table_end, previous_end, gaz)
-        regions.append(RegionText(region_id, name, ref, (start, table_end), (table_end, zone_end)))
+        open_end = n + 1 == len(anchors) and limit == len(lines)
+        regions.append(RegionText(region_id, name, ref, (start, table_end), (table_end, zone_end), open_end))
         previous_end = zone_end
     seen: dict[str, RegionText] = {}
     for region in regions:

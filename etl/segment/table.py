@@ -11,15 +11,14 @@ from typing import Literal
 
 import regex
 
-from etl.errors import AmountUnparseable, UnknownArea, UnknownCountry
+from etl.errors import UnknownArea, UnknownCountry
 from etl.gazetteer import Gazetteer, normalize
 from etl.segment.lexicon import (
     Amount,
-    is_broken_amount,
     is_regional_label,
     is_total_label,
     match_area,
-    parse_amount,
+    read_amount,
 )
 from etl.source import Line, SourceRef
 
@@ -71,7 +70,7 @@ def lines_to_table(lines: tuple[Line, ...], start: int, end: int, gaz: Gazetteer
     while i < end:
         line = lines[i]
         text = line.text.strip()
-        value = parse_amount(text)
+        value = read_amount(text, line.ref, "table amount")
         if value is not None:
             amounts.append(TableAmount(value, text, line.ref, i))
             i += 1
@@ -79,8 +78,6 @@ def lines_to_table(lines: tuple[Line, ...], start: int, end: int, gaz: Gazetteer
         if not text or _PERCENT.match(text) or normalize(text) in _CHROME:
             i += 1
             continue
-        if is_broken_amount(text):
-            raise AmountUnparseable(line.ref, "cannot read the table amount", value=text, fix=_FIX_AMOUNT)
         if is_total_label(text):
             labels.append(TableLabel("total", "total", (), text, line.ref, i))
             i += 1
@@ -107,9 +104,6 @@ def lines_to_table(lines: tuple[Line, ...], start: int, end: int, gaz: Gazetteer
         _reject_unknown(line, text)
         i += 1
     return TableText(tuple(labels), tuple(amounts))
-
-
-_FIX_AMOUNT = "correct the digits in the raw file (amounts are whole USD like 1,200,000)"
 
 
 def _join(window: list[str], span: int) -> str:

@@ -9,17 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from etl.errors import AmountUnparseable
 from etl.gazetteer import Gazetteer, normalize
 from etl.segment.lexicon import (
     Amount,
-    is_broken_amount,
     is_marker,
     is_regional_label,
     is_target_populations,
     match_area,
     match_country,
     parse_amount,
+    read_amount,
 )
 from etl.source import Line, SourceRef
 
@@ -61,18 +60,11 @@ def lines_to_zone(lines: tuple[Line, ...], start: int, end: int, countries: froz
         if not text:
             i += 1
             continue
-        value = parse_amount(text)
+        value = read_amount(text, line.ref, "programme amount")
         if value is not None:
             items.append(ZoneItem("amount", i, 1, text, line.ref, value=value))
             i += 1
             continue
-        if is_broken_amount(text):
-            raise AmountUnparseable(
-                line.ref,
-                "cannot read the programme amount",
-                value=text,
-                fix="correct the digits in the raw file (amounts are whole USD like 1,200,000)",
-            )
         if is_marker(text):
             items.append(ZoneItem("marker", i, 1, text, line.ref))
             i += 1
