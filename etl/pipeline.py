@@ -21,6 +21,7 @@ from etl.reconcile import rows_to_reconciliation
 from etl.reconcile.known import load_known
 from etl.resolve import TIME_LIMIT, document_to_figures
 from etl.segment.report import document_to_report
+from etl.source import Document
 from etl.validate import Rows, figures_to_rows
 from schemas.rows import ReconciliationRow
 from schemas.tables import TABLES
@@ -81,8 +82,7 @@ def build(
         if progress:
             progress(f"{doc.path}: {info.title}")
         say = (lambda r: progress(f"  {r}")) if progress else None
-        figures = document_to_figures(doc, gaz, time_limit, progress=say, jobs=jobs)
-        figures_to_rows(info, doc, figures, rows)
+        document_to_rows(doc, rows, time_limit=time_limit, progress=say, jobs=jobs)
         report.files.append(doc.path)
     report.reconciliation = rows_to_reconciliation(rows, discrepancies)
     metadata = {
@@ -105,6 +105,20 @@ def build(
     report.counts = {name: table.num_rows for name, table in tables.items()}
     report.time_bound = [r.region_id for r in rows.regions if r.resolution == "time_bound"]
     return report
+
+
+def document_to_rows(
+    doc: Document,
+    rows: Rows,
+    *,
+    time_limit: float = TIME_LIMIT,
+    progress: Callable[[str], None] | None = None,
+    jobs: int = 1,
+) -> None:
+    """One report, from its lines to validated rows (appended to `rows`): segment, resolve, validate."""
+    info = document_to_report(doc)
+    figures = document_to_figures(doc, load_gazetteer(), time_limit, progress=progress, jobs=jobs)
+    figures_to_rows(info, doc, figures, rows)
 
 
 def rejected_folder(out: Path) -> Path:

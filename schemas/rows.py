@@ -37,7 +37,7 @@ class RegionRow(Row):
     region_label: str
     total_usd: Usd
     sections: int
-    resolution: Literal["optimal", "time_bound"]
+    resolution: Literal["optimal", "time_bound", "unbalanced"]
     source_ref: str
     evidence: str
 

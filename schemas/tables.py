@@ -80,8 +80,9 @@ TABLES: dict[str, TableSpec] = {
                 _c(
                     "resolution",
                     DICT,
-                    "optimal (the pairing is the best the evidence allows, search closed) or time_bound"
-                    " (the best pairing found when a solve reached --time-limit)",
+                    "optimal (every sum holds, or a box lacks its amount; search closed), time_bound (the best"
+                    " pairing found when a solve reached --time-limit) or unbalanced (the report's sums do not"
+                    " all hold: paired by position and evidence, every failing sum reported)",
                 ),
                 SOURCE_REF,
                 EVIDENCE,

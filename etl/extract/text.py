@@ -38,8 +38,11 @@ def decode_report_text(data: bytes, where: str) -> str:
 
 def text_to_document(path: Path, display: str | None = None) -> Document:
     """Read a text report; each line keeps its 1-based line number in the file."""
-    where = display or str(path)
-    data = path.read_bytes()
+    return bytes_to_document(path.read_bytes(), display or str(path))
+
+
+def bytes_to_document(data: bytes, where: str) -> Document:
+    """A text report's bytes -> its document."""
     text = decode_report_text(data, where)
     lines = tuple(
         Line(text=line, ref=SourceRef(file=where, line=number))

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 
 from etl.gazetteer import AREA_ORDER
 from etl.resolve.layout import Layout, amount_value
-from etl.resolve.sections import ASTRAY, SectionPlan, named_discount, reach, section_options, table_groups
+from etl.resolve.sections import (
+    ASTRAY,
+    RELAXED_LIMIT,
+    SectionPlan,
+    named_discount,
+    reach,
+    section_options,
+    table_groups,
+)
 from etl.resolve.solver import Model, Outcome, Var
 from etl.segment.lexicon import FUNDED
 
@@ -124,15 +132,25 @@ def choices(
 
 
 def sections_to_cells(layout: Layout, plan: SectionPlan, text: list[dict[str, float]], time_limit: float) -> CellPlan:
-    """Solve stage 2 with exact area sums, else with the fewest areas that miss."""
+    """Solve stage 2 with exact area sums, else with the fewest areas that miss, else leniently:
+    by labels and text alone, every area sum that fails left to the checks to report."""
+    if plan.lenient:
+        return _solve(layout, plan, text, time_limit, relaxed=True, lenient=True)
     cells = _solve(layout, plan, text, time_limit, relaxed=False)
     if not cells.outcome.solved:
-        cells = _solve(layout, plan, text, time_limit, relaxed=True)
+        cells = _solve(layout, plan, text, min(time_limit, RELAXED_LIMIT), relaxed=True)
+    if not cells.outcome.solved:
+        cells = _solve(layout, plan, text, time_limit, relaxed=True, lenient=True)
     return cells
 
 
 def _solve(
-    layout: Layout, plan: SectionPlan, text: list[dict[str, float]], time_limit: float, relaxed: bool
+    layout: Layout,
+    plan: SectionPlan,
+    text: list[dict[str, float]],
+    time_limit: float,
+    relaxed: bool,
+    lenient: bool = False,
 ) -> CellPlan:
     m = Model()
     unit = plan.unit
@@ -159,7 +177,7 @@ def _solve(
 
     # --- each amount's area (and a "Funded" one's section), and the area of each box whose
     #     amount is printed nowhere
-    sections = candidate_sections(layout, section_of)
+    sections = [{s: 0} for s in section_of] if lenient else candidate_sections(layout, section_of)
     priced = choices(layout, section_of, sections, text)
     z: dict[tuple[int, int, str], Var] = {}
     for k in range(K):
@@ -203,8 +221,10 @@ def _solve(
     # --- the section sums stage 1 settled stay exact
     rows = _row_values(layout, plan)
     for s, section in enumerate(layout.sections):
+        if lenient:
+            break
         got = m.sum(layout.value(k) // unit * var for (k, ss, _), var in z.items() if ss == s)
-        m.add(got + lacking[s] // unit == rows[section.key] // unit)
+        m.add(got + lacking[s] // unit == (rows[section.key] - plan.section_gap(section.key)) // unit)
     # --- a box whose cell no amount reaches is missing: rare, so priced
     natural = label_sections(layout, section_of)
     for n, label in enumerate(layout.labels):
@@ -226,6 +246,8 @@ def _solve(
             for i in groups.get(f"area:{a}", [])
             for t in area_amounts
         )
+        if lenient:
+            continue
         if relaxed:
             gaps[a], flag = m.gap(got, target, bound, a)
             m.cost(GAP, flag)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from etl.gazetteer import load_gazetteer
 from etl.resolve.areas import TEXT_WEIGHT, Choice
-from etl.resolve.layout import Layout
+from etl.resolve.layout import Layout, amount_value
 from etl.resolve.region import Resolution, final_sections
 from etl.segment.lexicon import FUNDED, Amount, format_amount
 from etl.segment.table import TableAmount, TableLabel
@@ -53,7 +53,7 @@ class RegionFigures:
     programmes: tuple[ProgrammeFigure, ...]
     section_sums: dict[str, int]  # section -> what its printed programme amounts add up to
     unresolved: str | None  # why the solvers gave up, if they did
-    proven: bool  # False when a solve stopped at the time bound with the best pairing it had
+    resolution: str  # optimal, time_bound or unbalanced (see Resolution.state)
 
 
 def resolution_to_figures(
@@ -63,7 +63,7 @@ def resolution_to_figures(
     layout, plan, cells = res.layout, res.plan, res.cells
     if not res.solved:
         reason = res.failure or "no pairing found"
-        return RegionFigures(layout.region_id, region_label, name_ref, (), (), (), (), {}, reason, False)
+        return RegionFigures(layout.region_id, region_label, name_ref, (), (), (), (), {}, reason, "unresolved")
     section_index = {s.key: n for n, s in enumerate(layout.sections)}
     section_of = final_sections(plan, cells)
     members: dict[int, list[int]] = {}
@@ -87,32 +87,35 @@ def resolution_to_figures(
         if label.kind in ("country", "regional"):
             s = section_index[label.key]
             count = len(members.get(s, []))
+            added = sums.get(label.key, 0)
             if s in lacking:
                 reasons.append(
-                    f"its section's {count} printed amounts add up to {format_amount(sums.get(label.key, 0))}, "
+                    f"its section's {count} printed amounts add up to {format_amount(added)}, "
                     f"{format_amount(lacking[s])} short: one box prints no amount"
                 )
-            elif amount.value == FUNDED:
+            elif amount.value == FUNDED and added == 0:
                 reasons.append(f"its section's {count} programmes are all funded")
-            else:
+            elif amount_value(amount.value) == added:
                 reasons.append(f"its section's {count} programme amounts add up to it")
-            reasons.append("the country rows add up to the total")
+            else:
+                reasons.append(f"its section's {count} programme amounts add up to {format_amount(added)}, not to it")
             figure = TableFigure(
                 label.kind, label.key, label.text, label.ref, amount.value, amount.ref, "; ".join(reasons)
             )
             rows.append((s, figure))
         elif label.kind == "area":
             total, count = area_sums.get(label.key, (0, 0))
-            if amount.value == FUNDED:
+            if amount.value == FUNDED and total == 0:
                 reasons.append("its programmes are all funded")
-            else:
+            elif amount_value(amount.value) == total:
                 reasons.append(f"its {count} programme amounts across the sections add up to it")
-            reasons.append("the area rows add up to the total")
+            else:
+                reasons.append(f"its {count} programme amounts across the sections add up to {format_amount(total)}")
             areas.append(
                 TableFigure("area", label.key, label.text, label.ref, amount.value, amount.ref, "; ".join(reasons))
             )
         else:
-            reasons.append("equal to the other printed total, the sum of the country rows and of the area rows")
+            reasons.append("the largest printed figure of the table, printed for both columns")
             totals.append(
                 TableFigure("total", "total", label.text, label.ref, amount.value, amount.ref, "; ".join(reasons))
             )
@@ -139,7 +142,7 @@ def resolution_to_figures(
         tuple(programmes),
         sums,
         None,
-        res.proven,
+        res.state,
     )
 
 

@@ -54,9 +54,14 @@ class Resolution:
         return self.plan.outcome.solved and self.cells.outcome.solved
 
     @property
-    def proven(self) -> bool:
-        """Both solves closed their search: the pairing is the best by the model's prices."""
-        return self.plan.outcome.status == "OPTIMAL" and self.cells.outcome.status == "OPTIMAL"
+    def state(self) -> str:
+        """optimal: every sum holds (or one a box lacks) and the search closed; time_bound: a
+        search stopped at the time bound; unbalanced: the report's sums do not all hold."""
+        if self.plan.lenient or self.cells.gaps or any(not k.startswith("box:") for k in self.plan.gaps):
+            return "unbalanced"
+        if self.plan.outcome.status == "OPTIMAL" and self.cells.outcome.status == "OPTIMAL":
+            return "optimal"
+        return "time_bound"
 
 
 def layout_to_resolution(layout: Layout, model: TextModel, lines: tuple[Line, ...], time_limit: float) -> Resolution:
@@ -75,7 +80,9 @@ def layout_to_resolution(layout: Layout, model: TextModel, lines: tuple[Line, ..
         if not plan.outcome.solved:
             break
         cells = sections_to_cells(layout, plan, text, time_limit)
-        if cells.outcome.solved and not cells.gaps:
+        settled = cells.outcome.solved and not cells.gaps
+        if settled or (cells.outcome.solved and (plan.lenient or plan.gaps)):
+            # exact, or the report itself does not add up: another placement would not help
             return Resolution(layout, plan, cells, *_missing(layout, plan, cells), attempt)
         if cells.outcome.solved:
             first = first or (plan, cells)

@@ -8,7 +8,9 @@ Decided together, as one integer program:
 The report's own sums are hard: each section's amounts add up to its table row, the
 country rows and the area rows to the total. Only if no pairing satisfies them all is a
 relaxed model solved, in which a box may hold an amount printed nowhere, or the table may
-not add up; those gaps are reported, never filled in.
+not add up; those gaps are reported, never filled in. If even that fails within its time
+bound, the lenient plan pairs by position and value alone and lets the checks report every
+sum that does not hold.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ NAMED_ONLY = 150  # ... and of no other section it could go to
 DEPTH = 5  # an amount this many amounts inside its nominal section stays there
 MAX_UNPRINTED = 3  # boxes the relaxed model may leave without a printed amount
 UNPRINTED = 10_000  # a box whose amount is printed nowhere, or a table that does not add up
+MISPRINTED = 5_000  # ... and more for a section whose table row its programmes do not explain
+RELAXED_LIMIT = 5.0  # seconds for the relaxed model before the lenient plan
+LENIENT_MISMATCH = 1_000  # lenient plan: a country row paired with an amount its section does not add up to
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +44,11 @@ class SectionPlan:
     gaps: dict[str, int]  # "table:..." -> table value minus sum; "box:N" -> amount box N lacks
     unit: int
     box_section: dict[int, int]  # box N -> the section whose sum it lacks
+    lenient: bool = False  # the sums could not be met: paired by position and value only
+
+    def section_gap(self, key: str) -> int:
+        """What a section's table row says beyond its programmes and boxes (0 when it adds up)."""
+        return self.gaps.get(f"section:{key}", 0)
 
     def unprinted(self) -> dict[int, int]:
         """Boxes whose amount the report prints nowhere, with what their section lacks."""
@@ -78,7 +88,54 @@ def layout_to_sections(
         plan = _solve(layout, unit, time_limit, exclude, relaxed=True, single=short // unit)
         if plan.outcome.status != "INFEASIBLE":
             return plan
-    return _solve(layout, unit, time_limit, exclude, relaxed=True)
+    plan = _solve(layout, unit, min(time_limit, RELAXED_LIMIT), exclude, relaxed=True)
+    if plan.outcome.solved:
+        return plan
+    return lenient_sections(layout, unit, time_limit)
+
+
+def lenient_sections(layout: Layout, unit: int, time_limit: float) -> SectionPlan:
+    """No pairing meets the sums: every amount stays where the text puts it, and each table
+    label takes the printed amount nearest to it, preferring for a country row the amount its
+    section adds up to. Every sum that fails is then a reported mismatch, nothing is forced."""
+    options = section_options(layout)
+    token_section = tuple(min(o, key=lambda s: (o[s], s)) for o in options)
+    sums: dict[str, int] = {}
+    for k, s in enumerate(token_section):
+        key = layout.sections[s].key
+        sums[key] = sums.get(key, 0) + layout.value(k)
+    labels, amounts = layout.table.labels, layout.table.amounts
+    top = max((amount_value(a.value) for a in amounts), default=0)
+    m = Model()
+    p: dict[tuple[int, int], Var] = {}
+    for i, label in enumerate(labels):
+        for t, amount in enumerate(amounts):
+            value = amount_value(amount.value)
+            price = TABLE_LINE * min(abs(label.index - amount.index), TABLE_LINE_CAP)
+            if label.kind in ("country", "regional"):
+                # the amount its section adds up to, or the nearest in value: a misprinted row stays close
+                expected = sums.get(label.key, 0)
+                price += round(LENIENT_MISMATCH * min(1.0, abs(value - expected) / max(expected, 1)))
+            if label.kind == "total" and value != top:
+                price += LENIENT_MISMATCH
+            p[i, t] = var = m.fraction()  # a transportation problem: its LP optimum is whole
+            m.cost(price, var)
+    for members in table_groups(layout).values():
+        m.exactly_one(p[i, t] for i in members for t in range(len(amounts)))
+    for i in range(len(labels)):
+        m.at_most_one(p[i, t] for t in range(len(amounts)))
+    for t in range(len(amounts)):
+        m.at_most_one(p[i, t] for i in range(len(labels)))
+    outcome = m.solve(time_limit)
+    chosen = {i: t for (i, t), var in p.items() if outcome.solved and m.true(var)}
+    gaps = {}
+    for i, t in chosen.items():
+        label = labels[i]
+        if label.kind in ("country", "regional"):
+            gap = amount_value(amounts[t].value) - sums.get(label.key, 0)
+            if gap:
+                gaps[f"section:{label.key}"] = gap
+    return SectionPlan(outcome, token_section, chosen, gaps, unit, {}, lenient=True)
 
 
 def _solve(
@@ -175,7 +232,14 @@ def _solve(
         m.add(m.sum(x[k, s] for k in range(K) if (k, s) in x) <= len(AREA_ORDER))
         got = m.sum(value[k] * x[k, s] for k in range(K) if (k, s) in x)
         boxes = [var for (b, bs), var in unprinted.items() if bs == s]
-        m.add(got + m.sum(boxes) == row(f"row:{section.key}"))
+        if relaxed and single is None:
+            # the table row itself may be misprinted: a gap no box explains, priced above a box
+            gaps[f"section:{section.key}"], flag = m.gap(
+                got + m.sum(boxes), row(f"row:{section.key}"), bound, section.key
+            )
+            m.cost(UNPRINTED + MISPRINTED, flag)
+        else:
+            m.add(got + m.sum(boxes) == row(f"row:{section.key}"))
     for assignment in exclude:
         m.add(m.sum(x[k, s] for k, s in enumerate(assignment) if (k, s) in x) <= K - 1)
 

@@ -87,7 +87,8 @@ class Model:
 
     def gap(self, left: Expr, right: Expr, bound: int, name: str) -> tuple[Var, Var]:
         """left + gap == right with an indicator that the gap is not zero (|gap| <= bound)."""
-        gap = self.integer(-bound, bound, f"gap_{name}")
+        self._count += 1
+        gap = self.solver.NumVar(-bound, bound, f"gap_{name}_{self._count}")  # whole anyway: the rest is whole
         flag = self.boolean(f"has_{name}")
         self.add(left + gap == right)
         self.add(gap <= bound * flag)

@@ -81,7 +81,7 @@ def figures_to_rows(info: ReportInfo, doc: Document, regions: list[RegionFigures
             region_label=region.region_label,
             total_usd=_usd(total.value) if total else None,
             sections=len(region.rows),
-            resolution="optimal" if region.proven else "time_bound",
+            resolution=region.resolution,
             source_ref=str(total.amount_ref) if total else str(region.name_ref),
             evidence=total.evidence if total else "no total printed",
         )
