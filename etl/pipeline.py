@@ -63,7 +63,6 @@ def build(
     jobs: int = 1,
 ) -> BuildReport:
     """Read the raw reports, resolve, validate and reconcile them, and write the tables to `out`."""
-    gaz = load_gazetteer()
     discrepancies = load_known(known)
     report = BuildReport()
     rows = Rows()
