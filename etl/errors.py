@@ -69,6 +69,10 @@ class RegionMissing(EtlError):
     code = "region-missing"
 
 
+class TableUnreadable(EtlError):
+    code = "table-unreadable"
+
+
 class Truncated(EtlError):
     code = "truncated"
 

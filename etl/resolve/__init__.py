@@ -10,7 +10,7 @@ import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from etl.errors import Truncated
+from etl.errors import TableUnreadable, Truncated
 from etl.gazetteer import Gazetteer
 from etl.resolve.figures import RegionFigures, resolution_to_figures
 from etl.resolve.layout import Layout, amount_value, table_and_zone_to_layout
@@ -38,6 +38,13 @@ def document_to_layouts(doc: Document, gaz: Gazetteer) -> list[Laid]:
         table = lines_to_table(doc.lines, *region.table, gaz)
         countries = frozenset(label.key for label in table.countries() if label.kind == "country")
         zone = lines_to_zone(doc.lines, *region.zone, countries, gaz)
+        if not table.countries() or not table.totals():
+            missing = "country rows" if not table.countries() else "'Total funding requirement' row"
+            raise TableUnreadable(
+                doc.lines[region.table[0]].ref,
+                f"the funding table of region {region.name!r} has no {missing}",
+                fix="the table needs its 'Country' column (country rows, then the totals) as the report prints it",
+            )
         layout = table_and_zone_to_layout(region.region_id, table, zone, doc.lines, gaz)
         if region.open_end:
             _refuse_cut_off(doc, region, layout)

@@ -247,7 +247,8 @@ def _solve(
     if not outcome.solved:
         return SectionPlan(outcome, (), {}, {}, unit, {})
     token_section = tuple(
-        next(s for s in range(len(layout.sections)) if (k, s) in x and m.true(x[k, s])) for k in range(K)
+        next((s for s in range(len(layout.sections)) if (k, s) in x and m.true(x[k, s])), layout.token_nominal[k])
+        for k in range(K)
     )
     chosen = {i: t for (i, t), var in p.items() if m.true(var)}
     found = {key: m.value(var) * unit for key, var in gaps.items() if m.value(var)}
