@@ -17,6 +17,7 @@ from etl.errors import EXIT_OK, EXIT_UNRECONCILED, DuplicateReport
 from etl.extract import discover, path_to_document
 from etl.gazetteer import load_gazetteer
 from etl.load import rows_to_table, write_tables
+from etl.load.package import descriptor_text, package_descriptor
 from etl.reconcile import rows_to_reconciliation
 from etl.reconcile.known import load_known
 from etl.resolve import TIME_LIMIT, document_to_figures
@@ -83,6 +84,7 @@ def build(
         say = (lambda r: progress(f"  {r}")) if progress else None
         document_to_rows(doc, rows, time_limit=time_limit, progress=say, jobs=jobs)
         report.files.append(doc.path)
+    rows.add_dimensions()
     report.reconciliation = rows_to_reconciliation(rows, discrepancies)
     metadata = {
         "mi_etl.pipeline_version": pipeline_version(),
@@ -96,11 +98,14 @@ def build(
         "region_areas": rows.region_areas,
         "programmes": rows.programmes,
         "reconciliation": report.reconciliation,
+        "countries": rows.countries,
+        "areas": rows.areas,
     }
     tables = {name: rows_to_table(TABLES[name], by_table[name], metadata) for name in TABLES}
     # Tables that do not reconcile never replace good ones: they go beside out/ for inspection.
     report.written_to = rejected_folder(out) if report.mismatches else out
-    write_tables(tables, report.written_to)
+    descriptor = descriptor_text(package_descriptor(rows.reports, pipeline_version()))
+    write_tables(tables, report.written_to, {"datapackage.json": descriptor})
     report.counts = {name: table.num_rows for name, table in tables.items()}
     report.time_bound = [r.region_id for r in rows.regions if r.resolution == "time_bound"]
     return report

@@ -113,3 +113,17 @@ class ReconciliationRow(Row):
     status: CheckStatus
     source_ref: str
     note: str
+
+
+class CountryRow(Row):
+    country_iso3: Iso3
+    iso_alpha2: str
+    un_m49: str | None
+    name: str
+    report_names: list[str]
+
+
+class AreaRow(Row):
+    area_id: AreaId
+    name: str
+    report_labels: list[str]

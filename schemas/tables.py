@@ -20,11 +20,19 @@ class Column:
 
 
 @dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    table: str
+    reference: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TableSpec:
     name: str
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
 
     def schema(self) -> pa.Schema:
         return pa.schema(
@@ -49,6 +57,10 @@ SOURCE_REF = _c("source_ref", STR, "where the figure was read: file:line (text) 
 EVIDENCE = _c("evidence", STR, "what fixed the pairing of label and amount, in words")
 STATUS = _c("status", DICT, "amount (a USD figure), or funded (printed 'funded': nothing requested)")
 USD_NULLABLE = _c("requirement_usd", USD, "funding requirement in whole USD; null unless status is amount", True)
+
+IN_REGION = ForeignKey(("report_id", "region_id"), "regions", ("report_id", "region_id"))
+OF_COUNTRY = ForeignKey(("country_iso3",), "countries", ("country_iso3",))
+OF_AREA = ForeignKey(("area_id",), "areas", ("area_id",))
 
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
@@ -88,6 +100,7 @@ TABLES: dict[str, TableSpec] = {
                 EVIDENCE,
             ),
             ("report_id", "region_id"),
+            (ForeignKey(("report_id",), "reports", ("report_id",)),),
         ),
         TableSpec(
             "region_countries",
@@ -109,6 +122,7 @@ TABLES: dict[str, TableSpec] = {
                 EVIDENCE,
             ),
             ("report_id", "region_id", "row_label"),
+            (IN_REGION, OF_COUNTRY),
         ),
         TableSpec(
             "region_areas",
@@ -125,6 +139,7 @@ TABLES: dict[str, TableSpec] = {
                 EVIDENCE,
             ),
             ("report_id", "region_id", "area_id"),
+            (IN_REGION, OF_AREA),
         ),
         TableSpec(
             "programmes",
@@ -154,13 +169,14 @@ TABLES: dict[str, TableSpec] = {
                     "amount, funded ('Funded' printed), or missing (the report prints no amount)",
                 ),
                 USD_NULLABLE,
-                _c("description", STR, "the programme's text as printed after its amount"),
+                _c("description", STR, "the programme's text as printed after its amount (empty if none)", True),
                 _c("target_populations", pa.list_(pa.string()), "the lines under its 'Target populations'"),
                 _c("source_ref", STR, "where the amount was read (the label's place for a missing amount)"),
                 _c("label_ref", STR, "where the area label was read; null if none is near", True),
                 EVIDENCE,
             ),
             ("report_id", "region_id", "section_id", "area_id"),
+            (IN_REGION, OF_COUNTRY, OF_AREA),
         ),
         TableSpec(
             "reconciliation",
@@ -187,6 +203,30 @@ TABLES: dict[str, TableSpec] = {
                 _c("note", STR, "what the check compared; for a mismatch, where the report falls short"),
             ),
             ("report_id", "check", "region_id", "subject"),
+            (IN_REGION, OF_COUNTRY, OF_AREA),
+        ),
+        TableSpec(
+            "countries",
+            "Dimension: every country a report names in its tables or sections. IOM's regions are not UN M49"
+            " regions; this table gives each country's own codes only.",
+            (
+                _c("country_iso3", STR, "ISO 3166-1 alpha-3 (Kosovo: XKX, as IOM, the EU and the World Bank use)"),
+                _c("iso_alpha2", STR, "ISO 3166-1 alpha-2 (Kosovo: XK)"),
+                _c("un_m49", STR, "UN M49 / ISO 3166-1 numeric country code, e.g. 108; null where none exists", True),
+                _c("name", STR, "standard short name (etl/data/countries.csv)"),
+                _c("report_names", pa.list_(pa.string()), "every way the reports print the name"),
+            ),
+            ("country_iso3",),
+        ),
+        TableSpec(
+            "areas",
+            "Dimension: the seven programmatic areas of IOM's appeals.",
+            (
+                _c("area_id", STR, "programmatic area id"),
+                _c("name", STR, "standard name of the area"),
+                _c("report_labels", pa.list_(pa.string()), "every label the reports print for it"),
+            ),
+            ("area_id",),
         ),
     )
 }

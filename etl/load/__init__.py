@@ -40,8 +40,9 @@ def _sortable(value: Any) -> tuple[int, Any]:
     return (0, "") if value is None else (1, value)
 
 
-def write_tables(tables: dict[str, pa.Table], out: Path) -> None:
-    """Write every table into a fresh folder beside `out`, then swap it in: `out` is never half-written."""
+def write_tables(tables: dict[str, pa.Table], out: Path, files: dict[str, str] | None = None) -> None:
+    """Write every table (and the text files given) into a fresh folder beside `out`, then swap it
+    in: `out` is never half-written."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -55,6 +56,8 @@ def write_tables(tables: dict[str, pa.Table], out: Path) -> None:
                 use_dictionary=True,
                 write_statistics=True,
             )
+        for name, text in (files or {}).items():
+            (staging / name).write_text(text, encoding="utf-8")
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

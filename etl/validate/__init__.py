@@ -9,13 +9,21 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from etl.errors import InvalidFigure, Unresolved
-from etl.gazetteer import load_gazetteer
+from etl.gazetteer import AREA_ORDER, load_gazetteer
 from etl.resolve.figures import RegionFigures, TableFigure
 from etl.segment.lexicon import FUNDED
 from etl.segment.report import ReportInfo
 from etl.segment.zone import REGIONAL
 from etl.source import Document, SourceRef
-from schemas.rows import ProgrammeRow, RegionAreaRow, RegionCountryRow, RegionRow, ReportRow
+from schemas.rows import (
+    AreaRow,
+    CountryRow,
+    ProgrammeRow,
+    RegionAreaRow,
+    RegionCountryRow,
+    RegionRow,
+    ReportRow,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -29,6 +37,38 @@ class Rows:
     region_countries: list[RegionCountryRow] = field(default_factory=list)
     region_areas: list[RegionAreaRow] = field(default_factory=list)
     programmes: list[ProgrammeRow] = field(default_factory=list)
+    countries: list[CountryRow] = field(default_factory=list)
+    areas: list[AreaRow] = field(default_factory=list)
+
+    def add_dimensions(self) -> None:
+        """The country and area dimensions: every key the facts use, with every printed name."""
+        gaz = load_gazetteer()
+        names: dict[str, set[str]] = {}
+        for r in self.region_countries:
+            if r.country_iso3:
+                names.setdefault(r.country_iso3, set()).add(r.row_label)
+        for p in self.programmes:
+            if p.country_iso3:
+                names.setdefault(p.country_iso3, set()).add(p.section_label)
+        self.countries = [
+            CountryRow(
+                country_iso3=iso3,
+                iso_alpha2=gaz.countries[iso3].alpha2 or "",
+                un_m49=gaz.countries[iso3].numeric,
+                name=gaz.countries[iso3].name,
+                report_names=sorted(printed),
+            )
+            for iso3, printed in sorted(names.items())
+        ]
+        labels: dict[str, set[str]] = {a: set() for a in AREA_ORDER}
+        for area in self.region_areas:
+            labels[area.area_id].add(area.area_label)
+        for p in self.programmes:
+            if p.area_id and p.area_label:
+                labels[p.area_id].add(p.area_label)
+        self.areas = [
+            AreaRow(area_id=a, name=gaz.area_names[a], report_labels=sorted(printed)) for a, printed in labels.items()
+        ]
 
 
 class _Collector:

@@ -1,0 +1,114 @@
+"""The tables as a data product: descriptor, keys, byte-identical rebuilds (issue: data product)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from frictionless import Package, Resource, Schema
+
+from etl.pipeline import BuildReport
+from schemas.tables import TABLES
+from tests.conftest import RAW, ROOT
+
+
+def _package(out: Path, tamper: dict[str, Any] | None = None) -> Package:
+    """The built tables as a frictionless package, rows read with pyarrow (nulls stay null)."""
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    resources = []
+    for r in descriptor["resources"]:
+        rows = pq.read_table(out / r["path"]).to_pylist()
+        if tamper and tamper["table"] == r["name"]:
+            rows[0] = {**rows[0], **tamper["values"]}
+        header = [f["name"] for f in r["schema"]["fields"]]
+        data = [header] + [[row[h] for h in header] for row in rows]
+        resources.append(Resource(name=r["name"], data=data, schema=Schema.from_descriptor(r["schema"])))
+    return Package(resources=resources)
+
+
+def test_descriptor_is_a_valid_data_package(built_2015: tuple[Path, BuildReport]) -> None:
+    descriptor = json.loads((built_2015[0] / "datapackage.json").read_text(encoding="utf-8"))
+    assert list(Package.metadata_validate(descriptor)) == []
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert {r["name"] for r in descriptor["resources"]} == set(TABLES)
+    [source] = descriptor["sources"]
+    assert source["sha256"] == hashlib.sha256(RAW.read_bytes()).hexdigest()
+
+
+def test_the_data_validates_against_the_descriptor(built_2015: tuple[Path, BuildReport]) -> None:
+    report = _package(built_2015[0]).validate()
+    assert report.valid, report.flatten(["resource_name", "type", "note"])[:5]
+
+
+@pytest.mark.parametrize(
+    ("table", "values", "error"),
+    [
+        ("programmes", {"area_id": "migration_weather"}, "foreign-key"),
+        ("region_countries", {"requirement_usd": "lots"}, "type-error"),
+        ("countries", {"country_iso3": "BDI"}, "primary-key"),
+    ],
+)
+def test_a_broken_table_fails_validation(
+    built_2015: tuple[Path, BuildReport], table: str, values: dict[str, Any], error: str
+) -> None:
+    report = _package(built_2015[0], {"table": table, "values": values}).validate()
+    assert not report.valid
+    assert error in {e[0] for e in report.flatten(["type"])}
+
+
+def _duck(out: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    for name in TABLES:
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{out / name}.parquet')")
+    return con
+
+
+def test_primary_keys_are_unique_with_duckdb(built_2015: tuple[Path, BuildReport]) -> None:
+    con = _duck(built_2015[0])
+    for spec in TABLES.values():
+        keys = ", ".join(f'"{k}"' for k in spec.primary_key)
+        dupes = con.execute(
+            f"SELECT count(*) FROM (SELECT {keys} FROM {spec.name} GROUP BY {keys} HAVING count(*) > 1)"
+        )
+        assert dupes.fetchone() == (0,), spec.name
+
+
+def test_foreign_keys_hold_with_duckdb(built_2015: tuple[Path, BuildReport]) -> None:
+    con = _duck(built_2015[0])
+    for spec in TABLES.values():
+        for fk in spec.foreign_keys:
+            on = " AND ".join(f"c.{a} = p.{b}" for a, b in zip(fk.fields, fk.reference, strict=True))
+            present = " AND ".join(f"c.{a} IS NOT NULL" for a in fk.fields)
+            orphans = con.execute(
+                f"SELECT count(*) FROM {spec.name} c WHERE {present} AND NOT EXISTS (SELECT 1 FROM {fk.table} p WHERE {on})"
+            ).fetchone()
+            assert orphans == (0,), f"{spec.name} -> {fk.table}"
+
+
+def test_region_totals_equal_the_country_rows_with_duckdb(built_2015: tuple[Path, BuildReport]) -> None:
+    con = _duck(built_2015[0])
+    (totals,) = con.execute("SELECT sum(total_usd) FROM regions").fetchone() or (None,)
+    (rows,) = con.execute("SELECT sum(requirement_usd) FROM region_countries").fetchone() or (None,)
+    assert totals is not None and totals == rows
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path: Path) -> None:
+    """Different hash seeds, different working folders: the same bytes."""
+    digests = []
+    for n, seed in enumerate(("1", "12345")):
+        out = tmp_path / f"out{n}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [str(Path(sys.executable).parent / "mi-etl"), "build", str(RAW.relative_to(ROOT)), "--out", str(out)]
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())})
+    assert digests[0] == digests[1]
+    assert len(digests[0]) == len(TABLES) + 1  # the tables and datapackage.json
