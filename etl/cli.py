@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import BaseModel
+from rich.console import Console
 
+from etl.cache import DEFAULT as DEFAULT_CACHE
 from etl.errors import EXIT_UNUSABLE, EtlError
 
 app = typer.Typer(
@@ -39,21 +42,26 @@ def build(
         typer.Option(help="Known-discrepancies file (default: the reviewed list shipped with mi-etl)."),
     ] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds each solver run may take.")] = 20.0,
-    jobs: Annotated[int, typer.Option("--jobs", help="Processes solving regions in parallel (default: cores).")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", help="Processes solving in parallel (default: cores).")] = 0,
+    cache: Annotated[Path, typer.Option("--cache", help="Folder of rows kept between builds.")] = DEFAULT_CACHE,
+    force: Annotated[bool, typer.Option("--force", help="Parse every report again, ignoring the cache.")] = False,
     debug: DebugOption = False,
 ) -> None:
     """Read the reports, pair every figure, check the sums and write the tables to --out."""
     from etl.pipeline import build as run_build
 
     try:
-        report = run_build(
-            paths or [Path("raw")],
-            out,
-            known=known,
-            time_limit=time_limit,
-            progress=_progress(),
-            jobs=jobs or os.cpu_count() or 1,
-        )
+        with _progress() as say:
+            report = run_build(
+                paths or [Path("raw")],
+                out,
+                known=known,
+                time_limit=time_limit,
+                progress=say,
+                jobs=jobs or os.cpu_count() or 1,
+                cache=cache,
+                force=force,
+            )
     except EtlError as err:
         raise _fail(err, debug) from None
     _summarise(report.reconciliation)
@@ -115,11 +123,22 @@ def _mismatch_line(r: dict[str, object]) -> str:
     )
 
 
-def _progress() -> Callable[[str], None]:
-    def say(message: str) -> None:
-        typer.echo(message, err=True)
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str], None]]:
+    """Progress on stderr: a live rich status line on a terminal, plain lines elsewhere (CI, pipes)."""
+    if not sys.stderr.isatty():
+        yield lambda message: typer.echo(message, err=True)
+        return
+    console = Console(stderr=True)
+    with console.status("starting", spinner="dots") as status:
 
-    return say
+        def say(message: str) -> None:
+            if message.startswith(" "):
+                status.update(message.strip())
+            else:
+                console.print(message, highlight=False)
+
+        yield say
 
 
 def _summarise(rows: Sequence[BaseModel]) -> None:

@@ -6,6 +6,7 @@ exit code. Nothing is written to `out` unless every stage succeeded.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from etl.cache import cache_key, load_rows, save_rows
 from etl.errors import EXIT_OK, EXIT_UNRECONCILED, DuplicateReport
 from etl.extract import discover, path_to_document
 from etl.gazetteer import load_gazetteer
@@ -62,28 +64,41 @@ def build(
     time_limit: float = TIME_LIMIT,
     progress: Callable[[str], None] | None = None,
     jobs: int = 1,
+    cache: Path | None = None,
+    force: bool = False,
 ) -> BuildReport:
-    """Read the raw reports, resolve, validate and reconcile them, and write the tables to `out`."""
+    """Read the raw reports, resolve, validate and reconcile them, and write the tables to `out`.
+
+    A report whose bytes and pipeline are unchanged since a build that used the same `cache`
+    folder is read from it, not parsed again (unless `force`). Several reports are resolved in
+    parallel processes; a single one spreads its regions over them.
+    """
+    say = progress or (lambda message: None)
     discrepancies = load_known(known)
     report = BuildReport()
     rows = Rows()
     seen: dict[str, str] = {}
+    parse: list[tuple[Document, str]] = []
     for path in discover(paths):
         doc = path_to_document(path)
-        info = document_to_report(doc)
-        if info.report_id in seen or doc.sha256 in seen:
-            first = seen.get(info.report_id) or seen[doc.sha256]
-            raise DuplicateReport(
-                doc.path,
-                f"{info.title} is already read from {first}",
-                fix="keep one copy of each report in raw/",
-            )
-        seen[info.report_id] = seen[doc.sha256] = doc.path
-        if progress:
-            progress(f"{doc.path}: {info.title}")
-        say = (lambda r: progress(f"  {r}")) if progress else None
-        document_to_rows(doc, rows, time_limit=time_limit, progress=say, jobs=jobs)
+        key = cache_key(doc.path, doc.sha256, time_limit)
+        cached = None if force or cache is None else load_rows(cache, key)
+        title = cached.reports[0].title if cached and cached.reports else document_to_report(doc).title
+        for name in (title, doc.sha256):
+            if name in seen:
+                raise DuplicateReport(doc.path, f"{title} is already read from {seen[name]}", fix=_ONE_COPY)
+            seen[name] = doc.path
         report.files.append(doc.path)
+        if cached is not None:
+            say(f"{doc.path}: {title}: unchanged since the last build, read from {cache}/ (not parsed again)")
+            rows.extend(cached)
+        else:
+            parse.append((doc, key))
+    for (_, key), parsed in zip(parse, _parse_all([d for d, _ in parse], time_limit, say, jobs), strict=True):
+        if cache is not None:
+            save_rows(cache, key, parsed)
+        rows.extend(parsed)
+    say("  checking the sums")
     rows.add_dimensions()
     report.reconciliation = rows_to_reconciliation(rows, discrepancies)
     metadata = {
@@ -102,6 +117,7 @@ def build(
         "areas": rows.areas,
     }
     tables = {name: rows_to_table(TABLES[name], by_table[name], metadata) for name in TABLES}
+    say("  writing the tables")
     # Tables that do not reconcile never replace good ones: they go beside out/ for inspection.
     report.written_to = rejected_folder(out) if report.mismatches else out
     descriptor = descriptor_text(package_descriptor(rows.reports, pipeline_version()))
@@ -109,6 +125,40 @@ def build(
     report.counts = {name: table.num_rows for name, table in tables.items()}
     report.time_bound = [r.region_id for r in rows.regions if r.resolution == "time_bound"]
     return report
+
+
+_ONE_COPY = "keep one copy of each report in raw/"
+_PENDING: list[tuple[Document, float]] = []
+
+
+def _parse_all(docs: list[Document], time_limit: float, say: Callable[[str], None], jobs: int) -> list[Rows]:
+    """Each report's rows; several reports go to parallel processes, one report's regions do."""
+    if len(docs) > 1 and jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        global _PENDING
+        _PENDING = [(doc, time_limit) for doc in docs]  # inherited by the forked workers
+        try:
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(docs))) as pool:
+                parsed = []
+                for doc, rows in zip(docs, pool.imap(_parse_pending, range(len(docs))), strict=True):
+                    say(f"{doc.path}: parsed")
+                    parsed.append(rows)
+                return parsed
+        finally:
+            _PENDING = []
+    parsed = []
+    for doc in docs:
+        say(f"{doc.path}: {document_to_report(doc).title}")
+        rows = Rows()
+        document_to_rows(doc, rows, time_limit=time_limit, progress=lambda r: say(f"  resolving {r}"), jobs=jobs)
+        parsed.append(rows)
+    return parsed
+
+
+def _parse_pending(n: int) -> Rows:
+    rows = Rows()
+    doc, time_limit = _PENDING[n]
+    document_to_rows(doc, rows, time_limit=time_limit)
+    return rows
 
 
 def document_to_rows(

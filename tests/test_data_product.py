@@ -99,15 +99,27 @@ def test_region_totals_equal_the_country_rows_with_duckdb(built_2015: tuple[Path
     assert totals is not None and totals == rows
 
 
+def _build(out: Path, cache: Path, *extra: str, seed: str = "0") -> tuple[dict[str, str], str]:
+    command = [str(Path(sys.executable).parent / "mi-etl"), "build", str(RAW.relative_to(ROOT)), "--out", str(out)]
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    done = subprocess.run([*command, "--cache", str(cache), *extra], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}, done.stderr
+
+
 def test_two_clean_builds_are_byte_identical(tmp_path: Path) -> None:
-    """Different hash seeds, different working folders: the same bytes."""
-    digests = []
-    for n, seed in enumerate(("1", "12345")):
-        out = tmp_path / f"out{n}"
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        command = [str(Path(sys.executable).parent / "mi-etl"), "build", str(RAW.relative_to(ROOT)), "--out", str(out)]
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-        assert done.returncode == 0, done.stderr[-2000:]
-        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())})
-    assert digests[0] == digests[1]
-    assert len(digests[0]) == len(TABLES) + 1  # the tables and datapackage.json
+    """Different hash seeds and folders, nothing cached: the same bytes."""
+    first, _ = _build(tmp_path / "a", tmp_path / "cache-a", "--force", seed="1")
+    second, _ = _build(tmp_path / "b", tmp_path / "cache-b", "--force", seed="12345")
+    assert first == second
+    assert len(first) == len(TABLES) + 1  # the tables and datapackage.json
+
+
+def test_an_unchanged_report_is_not_parsed_again(tmp_path: Path) -> None:
+    fresh, said = _build(tmp_path / "out", tmp_path / "cache")
+    assert "not parsed again" not in said
+    again, said = _build(tmp_path / "out", tmp_path / "cache")
+    assert "unchanged since the last build" in said and "not parsed again" in said
+    assert again == fresh
+    forced, said = _build(tmp_path / "out", tmp_path / "cache", "--force")
+    assert "not parsed again" not in said and forced == fresh

@@ -26,6 +26,7 @@ from schemas.rows import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+PER_REPORT = ("reports", "regions", "region_countries", "region_areas", "programmes")  # tables made per report
 
 
 @dataclass(slots=True)
@@ -39,6 +40,11 @@ class Rows:
     programmes: list[ProgrammeRow] = field(default_factory=list)
     countries: list[CountryRow] = field(default_factory=list)
     areas: list[AreaRow] = field(default_factory=list)
+
+    def extend(self, other: Rows) -> None:
+        """Add another report's rows."""
+        for table in PER_REPORT:
+            getattr(self, table).extend(getattr(other, table))
 
     def add_dimensions(self) -> None:
         """The country and area dimensions: every key the facts use, with every printed name."""
