@@ -24,6 +24,15 @@ def data_dictionary() -> str:
     for spec in TABLES.values():
         keys = ", ".join(f"`{k}`" for k in spec.primary_key)
         out += [f"### `{spec.name}`", "", f"{spec.description} Primary key: {keys}.", ""]
+        for fk in spec.foreign_keys:
+            fields = ", ".join(f"`{f}`" for f in fk.fields)
+            target = ", ".join(f"`{f}`" for f in fk.reference)
+            where = (
+                " where set (not in datapackage.json: Table Schema cannot skip a partly null key)" if fk.partial else ""
+            )
+            out.append(f"- {fields} references `{fk.table}` ({target}){where}")
+        if spec.foreign_keys:
+            out.append("")
         out += ["| column | type | null | meaning |", "|---|---|---|---|"]
         for c in spec.columns:
             null = "yes" if c.nullable else "no"

@@ -23,9 +23,12 @@ from etl.load.package import descriptor_text, package_descriptor
 from etl.reconcile import rows_to_reconciliation
 from etl.reconcile.known import load_known
 from etl.resolve import TIME_LIMIT, document_to_figures
+from etl.resolve.multiregional import document_to_initiatives
+from etl.segment.kind import document_to_kind
+from etl.segment.project import document_to_project
 from etl.segment.report import document_to_report
 from etl.source import Document
-from etl.validate import Rows, figures_to_rows
+from etl.validate import Rows, figures_to_rows, project_to_rows
 from schemas.rows import ReconciliationRow
 from schemas.tables import TABLES
 
@@ -83,7 +86,7 @@ def build(
         doc = path_to_document(path)
         key = cache_key(doc.path, doc.sha256, time_limit)
         cached = None if force or cache is None else load_rows(cache, key)
-        title = cached.reports[0].title if cached and cached.reports else document_to_report(doc).title
+        title = _name_of(cached) if cached else document_to_name(doc)
         for name in (title, doc.sha256):
             if name in seen:
                 raise DuplicateReport(doc.path, f"{title} is already read from {seen[name]}", fix=_ONE_COPY)
@@ -104,7 +107,7 @@ def build(
     metadata = {
         "mi_etl.pipeline_version": pipeline_version(),
         "mi_etl.schema_version": SCHEMA_VERSION,
-        "mi_etl.sources": ",".join(f"{r.source_file}={r.source_sha256}" for r in rows.reports),
+        "mi_etl.sources": ",".join(f"{file}={sha}" for file, sha in sorted(_sources(rows))),
     }
     by_table: dict[str, Sequence[BaseModel]] = {
         "reports": rows.reports,
@@ -112,6 +115,7 @@ def build(
         "region_countries": rows.region_countries,
         "region_areas": rows.region_areas,
         "programmes": rows.programmes,
+        "projects": rows.projects,
         "reconciliation": report.reconciliation,
         "countries": rows.countries,
         "areas": rows.areas,
@@ -120,7 +124,7 @@ def build(
     say("  writing the tables")
     # Tables that do not reconcile never replace good ones: they go beside out/ for inspection.
     report.written_to = rejected_folder(out) if report.mismatches else out
-    descriptor = descriptor_text(package_descriptor(rows.reports, pipeline_version()))
+    descriptor = descriptor_text(package_descriptor(rows.reports, pipeline_version(), rows.projects))
     write_tables(tables, report.written_to, {"datapackage.json": descriptor})
     report.counts = {name: table.num_rows for name, table in tables.items()}
     report.time_bound = [r.region_id for r in rows.regions if r.resolution == "time_bound"]
@@ -147,7 +151,7 @@ def _parse_all(docs: list[Document], time_limit: float, say: Callable[[str], Non
             _PENDING = []
     parsed = []
     for doc in docs:
-        say(f"{doc.path}: {document_to_report(doc).title}")
+        say(f"{doc.path}: {document_to_name(doc)}")
         rows = Rows()
         document_to_rows(doc, rows, time_limit=time_limit, progress=lambda r: say(f"  resolving {r}"), jobs=jobs)
         parsed.append(rows)
@@ -169,10 +173,38 @@ def document_to_rows(
     progress: Callable[[str], None] | None = None,
     jobs: int = 1,
 ) -> None:
-    """One report, from its lines to validated rows (appended to `rows`): segment, resolve, validate."""
+    """One raw document, from its lines to validated rows (appended to `rows`): segment, resolve,
+    validate. An appeal gives its regions' figures and its multiregional initiatives; a project
+    page, one project."""
+    gaz = load_gazetteer()
+    if document_to_kind(doc) == "idf_project":
+        project_to_rows(doc, document_to_project(doc, gaz), rows)
+        return
     info = document_to_report(doc)
-    figures = document_to_figures(doc, load_gazetteer(), time_limit, progress=progress, jobs=jobs)
-    figures_to_rows(info, doc, figures, rows)
+    figures = document_to_figures(doc, gaz, time_limit, progress=progress, jobs=jobs)
+    if progress:
+        progress("multiregional initiatives")
+    figures_to_rows(info, doc, figures, rows, document_to_initiatives(doc))
+
+
+def document_to_name(doc: Document) -> str:
+    """What the document is, to tell two copies of it apart: a report's title, or a project's id."""
+    if document_to_kind(doc) == "idf_project":
+        found = document_to_project(doc, load_gazetteer()).value("Projects ID")
+        return f"IDF project {found[0] if found else doc.sha256}"
+    return document_to_report(doc).title
+
+
+def _name_of(rows: Rows) -> str:
+    if rows.reports:
+        return rows.reports[0].title
+    return f"IDF project {rows.projects[0].project_id}" if rows.projects else ""
+
+
+def _sources(rows: Rows) -> set[tuple[str, str]]:
+    return {(r.source_file, r.source_sha256) for r in rows.reports} | {
+        (p.source_file, p.source_sha256) for p in rows.projects
+    }
 
 
 def rejected_folder(out: Path) -> Path:

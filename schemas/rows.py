@@ -6,7 +6,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from schemas.types import AreaId, CheckStatus, Iso3, ProgrammeStatus, RegionId, Scope, Status, Usd
+from schemas.types import AreaId, Basis, CheckStatus, Iso3, ProgrammeStatus, RegionId, Scope, Status, Usd
 
 
 class Row(BaseModel):
@@ -78,15 +78,20 @@ class RegionAreaRow(Row):
 
 class ProgrammeRow(Row):
     report_id: str
+    programme_id: str
     region_id: RegionId | None
     scope: Scope
     section_id: str
     country_iso3: Iso3 | None
     section_label: str
+    title: str | None
     area_id: AreaId | None
     area_label: str | None
     status: ProgrammeStatus
     requirement_usd: Usd | None
+    basis: Basis
+    basis_note: str | None
+    period: str | None
     description: str
     target_populations: list[str]
     source_ref: str
@@ -98,11 +103,18 @@ class ProgrammeRow(Row):
         _amount_matches_status(self.status, self.requirement_usd)
         if (self.scope == "country") != (self.country_iso3 is not None):
             raise ValueError("country_iso3 is set exactly for country sections")
+        if (self.scope == "multiregional") != (self.region_id is None):
+            raise ValueError("region_id is null exactly for multiregional initiatives")
+        if (self.scope == "multiregional") != (self.title is not None):
+            raise ValueError("title is set exactly for multiregional initiatives")
+        if self.scope != "multiregional" and self.area_id is None:
+            raise ValueError("a regional or country programme has an area")
         return self
 
 
 class ReconciliationRow(Row):
     report_id: str
+    check_id: str
     check: str
     region_id: RegionId | None
     subject: str
@@ -121,6 +133,34 @@ class CountryRow(Row):
     un_m49: str | None
     name: str
     report_names: list[str]
+
+
+class ProjectRow(Row):
+    project_id: str
+    prima_id: str | None
+    title: str
+    start_date: str | None
+    start_year: int | None
+    end_date: str | None
+    end_year: int | None
+    status: str | None
+    project_type: str | None
+    budget_usd: Usd | None
+    coverage: str | None
+    year: int | None
+    idf_region: str | None
+    benefiting_iso3: list[Iso3]
+    benefiting_names: list[str]
+    description: str
+    source_file: str
+    source_sha256: str
+    source_ref: str
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValueError(f"the project ends ({self.end_year}) before it starts ({self.start_year})")
+        return self
 
 
 class AreaRow(Row):

@@ -36,4 +36,16 @@ RegionId = Annotated[str, AfterValidator(_known_region)]
 Status = Literal["amount", "funded"]
 ProgrammeStatus = Literal["amount", "funded", "missing"]
 Scope = Literal["regional", "country", "multiregional"]
+# What a stated amount is: comparable requirements first, then figures that are not a year's request.
+Basis = Literal[
+    "requirement",  # the funding required (a box, or "The funding required for 2015 is USD 240,000.")
+    "co_funding",  # the part sought of a larger budget ("USD 660,000 in co-funding of ... USD 3.3 million")
+    "first_year",  # the first year of a longer effort
+    "additional",  # additional funding for an effort already under way
+    "multi_year",  # a need spread over more than a year ("over the next two years")
+    "per_unit",  # per workshop, per course...: a unit cost, not a total
+    "target",  # a fund's target size ("targets USD 5 million", "requires USD 30 million to remain ...")
+    "replenishment",  # what a fund seeks to be topped up ("USD 4 million to replenish the Fund")
+]
+COMPARABLE_BASES = ("requirement", "co_funding", "first_year", "additional", "multi_year")
 CheckStatus = Literal["ok", "mismatch", "known_discrepancy", "not_checked"]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from schemas.rows import ReportRow
+from schemas.rows import ProjectRow, ReportRow
 from schemas.tables import TABLES, TableSpec
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -41,10 +41,11 @@ def _resource(spec: TableSpec) -> dict[str, Any]:
             field["constraints"] = {"required": True}
         fields.append(field)
     schema: dict[str, Any] = {"fields": fields, "primaryKey": list(spec.primary_key)}
-    if spec.foreign_keys:
+    stated = [fk for fk in spec.foreign_keys if not fk.partial]  # see ForeignKey.partial
+    if stated:
         schema["foreignKeys"] = [
             {"fields": list(fk.fields), "reference": {"resource": fk.table, "fields": list(fk.reference)}}
-            for fk in spec.foreign_keys
+            for fk in stated
         ]
     return {
         "name": spec.name,
@@ -56,7 +57,9 @@ def _resource(spec: TableSpec) -> dict[str, Any]:
     }
 
 
-def package_descriptor(reports: Sequence[ReportRow], version: str) -> dict[str, Any]:
+def package_descriptor(
+    reports: Sequence[ReportRow], version: str, projects: Sequence[ProjectRow] = ()
+) -> dict[str, Any]:
     """The descriptor of one build's tables."""
     return {
         "$schema": PROFILE,
@@ -64,13 +67,22 @@ def package_descriptor(reports: Sequence[ReportRow], version: str) -> dict[str, 
         "title": "IOM Migration Initiatives: funding requirements by region, country, area and programme",
         "description": (
             "Every funding figure of the reports' regional tables and programme boxes, paired by the reports'"
-            " own sums, with the place each was read and the checks of that arithmetic. Built by mi-etl."
+            " own sums, with the place each was read and the checks of that arithmetic; the multiregional"
+            " initiatives as their sentences state them; IOM Development Fund project sheets. Built by mi-etl."
         ),
         "version": version,
         "licenses": [{"name": "other-closed", "title": SOURCE_TERMS}],
         "sources": [
             {"title": r.title, "path": r.source_file, "sha256": r.source_sha256}
             for r in sorted(reports, key=lambda r: r.report_id)
+        ]
+        + [
+            {
+                "title": f"IOM Development Fund project {p.project_id}: {p.title}",
+                "path": p.source_file,
+                "sha256": p.source_sha256,
+            }
+            for p in sorted(projects, key=lambda p: p.project_id)
         ],
         "resources": [_resource(spec) for spec in TABLES.values()],
     }

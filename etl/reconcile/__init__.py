@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from etl.reconcile import area_resum, areas_total, countries_total, section_sum
+from etl.reconcile import area_resum, areas_total, countries_total, multiregional, section_sum
 from etl.reconcile.known import KnownDiscrepancies
 from etl.reconcile.result import Result
 from etl.validate import Rows
@@ -20,6 +20,7 @@ CHECKS: tuple[Callable[[Rows], Iterable[Result]], ...] = (
     areas_total.check,
     section_sum.check,
     area_resum.check,
+    multiregional.check,
 )
 
 
@@ -30,6 +31,8 @@ def rows_to_reconciliation(rows: Rows, known: KnownDiscrepancies) -> list[Reconc
     for check in CHECKS:
         for result in check(rows):
             status: CheckStatus = "ok" if result.expected == result.actual else "mismatch"
+            if not result.checked:
+                status = "not_checked"
             note = result.note
             if status == "mismatch":
                 reason = known.reason(editions[result.report_id], result.region_id, result.check, result.subject)
@@ -38,6 +41,9 @@ def rows_to_reconciliation(rows: Rows, known: KnownDiscrepancies) -> list[Reconc
             out.append(
                 ReconciliationRow(
                     report_id=result.report_id,
+                    check_id="/".join(p for p in (result.check, result.region_id, result.subject) if p)
+                    if result.region_id
+                    else result.check,
                     check=result.check,
                     region_id=result.region_id,
                     subject=result.subject,

@@ -28,7 +28,7 @@ class Entry:
 class KnownDiscrepancies:
     entries: tuple[Entry, ...]
 
-    def reason(self, edition: int, region: str, check: str, subject: str) -> str | None:
+    def reason(self, edition: int, region: str | None, check: str, subject: str) -> str | None:
         for e in self.entries:
             if (e.edition, e.region, e.check, e.subject) == (edition, region, check, subject):
                 return e.reason

@@ -20,6 +20,7 @@ from etl.segment.lexicon import (
     parse_amount,
     strip_heading,
 )
+from etl.segment.multiregional import find_multiregional
 from etl.source import Document, Line, SourceRef
 
 _LOOKBACK = 60  # lines before "Programmatic area" where "Country" and the title may sit
@@ -48,7 +49,8 @@ def document_to_regions(doc: Document, gaz: Gazetteer) -> list[RegionText]:
             "no regional funding table (a 'Programmatic area' column heading) in the document",
             fix="give a Migration Initiatives appeal report, or remove the file from raw/",
         )
-    limit = _multiregional_start(lines, anchors[-1])
+    part = find_multiregional(lines, anchors[-1])
+    limit = len(lines) if part is None else part
     regions: list[RegionText] = []
     previous_end = 0
     for n, anchor in enumerate(anchors):
@@ -70,13 +72,6 @@ def document_to_regions(doc: Document, gaz: Gazetteer) -> list[RegionText]:
             )
         seen[region.region_id] = region
     return regions
-
-
-def _multiregional_start(lines: tuple[Line, ...], after: int) -> int:
-    for i in range(after, len(lines)):
-        if normalize(lines[i].text) == "multiregional initiatives":
-            return i
-    return len(lines)
 
 
 def _table_start(lines: tuple[Line, ...], anchor: int) -> int:

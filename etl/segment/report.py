@@ -20,6 +20,10 @@ class ReportInfo:
     edition: int
 
 
+def has_report_title(doc: Document) -> bool:
+    return any(_TITLE.search(line.text) for line in doc.lines)
+
+
 def document_to_report(doc: Document) -> ReportInfo:
     """The edition is the year most often printed after "Migration Initiatives" (the running footer)."""
     years: Counter[int] = Counter()

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+import regex
 from pydantic import BaseModel, ValidationError
 
-from etl.errors import InvalidFigure, Unresolved
-from etl.gazetteer import AREA_ORDER, load_gazetteer
+from etl.errors import AmountUnparseable, InvalidFigure, Unresolved
+from etl.gazetteer import AREA_ORDER, load_gazetteer, normalize
 from etl.resolve.figures import RegionFigures, TableFigure
+from etl.resolve.multiregional import InitiativeFigure, area_of_group
 from etl.segment.lexicon import FUNDED
+from etl.segment.project import ProjectSheet
 from etl.segment.report import ReportInfo
 from etl.segment.zone import REGIONAL
 from etl.source import Document, SourceRef
@@ -19,6 +24,7 @@ from schemas.rows import (
     AreaRow,
     CountryRow,
     ProgrammeRow,
+    ProjectRow,
     RegionAreaRow,
     RegionCountryRow,
     RegionRow,
@@ -26,7 +32,8 @@ from schemas.rows import (
 )
 
 M = TypeVar("M", bound=BaseModel)
-PER_REPORT = ("reports", "regions", "region_countries", "region_areas", "programmes")  # tables made per report
+# tables made per raw document (the dimensions are made once for the whole build)
+PER_REPORT = ("reports", "regions", "region_countries", "region_areas", "programmes", "projects")
 
 
 @dataclass(slots=True)
@@ -38,6 +45,7 @@ class Rows:
     region_countries: list[RegionCountryRow] = field(default_factory=list)
     region_areas: list[RegionAreaRow] = field(default_factory=list)
     programmes: list[ProgrammeRow] = field(default_factory=list)
+    projects: list[ProjectRow] = field(default_factory=list)
     countries: list[CountryRow] = field(default_factory=list)
     areas: list[AreaRow] = field(default_factory=list)
 
@@ -56,6 +64,9 @@ class Rows:
         for p in self.programmes:
             if p.country_iso3:
                 names.setdefault(p.country_iso3, set()).add(p.section_label)
+        for project in self.projects:
+            for iso3, name in zip(project.benefiting_iso3, project.benefiting_names, strict=True):
+                names.setdefault(iso3, set()).add(name)
         self.countries = [
             CountryRow(
                 country_iso3=iso3,
@@ -91,7 +102,13 @@ class _Collector:
             return None
 
 
-def figures_to_rows(info: ReportInfo, doc: Document, regions: list[RegionFigures], rows: Rows) -> None:
+def figures_to_rows(
+    info: ReportInfo,
+    doc: Document,
+    regions: list[RegionFigures],
+    rows: Rows,
+    initiatives: list[InitiativeFigure] | None = None,
+) -> None:
     """Validate one report's figures into `rows`; raise with every problem if any figure fails."""
     unresolved = [r for r in regions if r.unresolved]
     if unresolved:
@@ -168,15 +185,20 @@ def figures_to_rows(info: ReportInfo, doc: Document, regions: list[RegionFigures
                 ProgrammeRow,
                 p.source_ref,
                 report_id=info.report_id,
+                programme_id=f"{region.region_id}/{p.section}/{p.area_id}",
                 region_id=region.region_id,
                 scope="regional" if p.section == REGIONAL else "country",
                 section_id=p.section,
                 country_iso3=None if p.section == REGIONAL else p.section,
                 section_label=p.section_label,
+                title=None,
                 area_id=p.area_id,
                 area_label=p.area_label,
                 status=p.status,
                 requirement_usd=p.value,
+                basis="requirement",
+                basis_note=None,
+                period=None,
                 description=p.description,
                 target_populations=list(p.populations),
                 source_ref=str(p.source_ref),
@@ -185,6 +207,38 @@ def figures_to_rows(info: ReportInfo, doc: Document, regions: list[RegionFigures
             )
             if programme:
                 rows.programmes.append(programme)
+    for stated, programme_id in zip(initiatives or [], initiative_ids(initiatives or []), strict=True):
+        initiative = stated.initiative
+        programme = c.make(
+            ProgrammeRow,
+            stated.ref,
+            report_id=info.report_id,
+            programme_id=programme_id,
+            region_id=None,
+            scope="multiregional",
+            section_id=slug(initiative.group),
+            country_iso3=None,
+            section_label=initiative.group,
+            title=initiative.title,
+            area_id=area_of_group(initiative.group),
+            area_label=None,
+            status=stated.status,
+            requirement_usd=stated.value,
+            basis=stated.basis,
+            basis_note=stated.note,
+            period=stated.period,
+            description=initiative.description,
+            target_populations=[],
+            source_ref=str(stated.ref),
+            label_ref=str(initiative.title_ref),
+            evidence=stated.sentence or "no sentence of the initiative's text states an amount",
+        )
+        if programme:
+            rows.programmes.append(programme)
+    _raise_problems(c)
+
+
+def _raise_problems(c: _Collector) -> None:
     if c.problems:
         more = f" (and {len(c.problems) - 1} more)" if len(c.problems) > 1 else ""
         raise InvalidFigure(
@@ -202,3 +256,89 @@ def _status(fig: TableFigure) -> dict[str, Any]:
     if fig.value == FUNDED:
         return {"status": "funded", "requirement_usd": None}
     return {"status": "amount", "requirement_usd": int(fig.value)}
+
+
+def slug(text: str, words: int | None = None) -> str:
+    """An id from a printed name ("IOM Funds" -> iom_funds), its first `words` words if given."""
+    return "_".join(regex.findall(r"[a-z0-9]+", normalize(text))[:words]) or "untitled"
+
+
+TITLE_WORDS = 6  # an initiative's id takes the first words of its title
+
+
+def initiative_ids(figures: list[InitiativeFigure]) -> list[str]:
+    """multiregional/GROUP/TITLE, with /BASIS where one initiative states several amounts (and a
+    number if still not unique): stable across builds of the same report."""
+    base = [f"multiregional/{slug(f.initiative.group)}/{slug(f.initiative.title, TITLE_WORDS)}" for f in figures]
+    counts = Counter(base)
+    ids = [f"{b}/{f.basis}" if counts[b] > 1 else b for b, f in zip(base, figures, strict=True)]
+    seen: Counter[str] = Counter()
+    out = []
+    for i in ids:
+        seen[i] += 1
+        out.append(i if ids.count(i) == 1 else f"{i}/{seen[i]}")
+    return out
+
+
+def project_to_rows(doc: Document, sheet: ProjectSheet, rows: Rows) -> None:
+    """Validate a project sheet into one `projects` row; raise naming the field that fails."""
+    c = _Collector()
+
+    def text(label: str) -> str | None:
+        found = sheet.value(label)
+        return found[0] if found else None
+
+    def year(label: str) -> int | None:
+        found = sheet.value(label)
+        if found is None:
+            return None
+        m = regex.search(r"\b(?:19|20)\d\d\b", found[0])
+        if m is None:
+            raise InvalidFigure(found[1], f"{label!r} gives no year", value=found[0], fix=_FIX_FIELD)
+        return int(m.group())
+
+    row = c.make(
+        ProjectRow,
+        sheet.title_ref,
+        project_id=text("Projects ID"),
+        prima_id=text("Prima ID"),
+        title=sheet.title,
+        start_date=text("Start Date"),
+        start_year=year("Start Date"),
+        end_date=text("End Date"),
+        end_year=year("End Date"),
+        status=text("Project Status"),
+        project_type=text("Project Type"),
+        budget_usd=_budget(sheet.value("Budget Amount (USD)")),
+        coverage=text("Coverage"),
+        year=year("Year"),
+        idf_region=text("IDF Region"),
+        benefiting_iso3=[iso3 for iso3, _ in sheet.countries],
+        benefiting_names=[name for _, name in sheet.countries],
+        description=sheet.description,
+        source_file=doc.path,
+        source_sha256=doc.sha256,
+        source_ref=str(sheet.title_ref),
+    )
+    _raise_problems(c)
+    if row:
+        rows.projects.append(row)
+
+
+_FIX_FIELD = "correct the field in the raw file"
+
+
+def _budget(found: tuple[str, SourceRef] | None) -> int | None:
+    """'125000.00' -> 125000: whole dollars, the cents must be zero (USD columns hold whole dollars)."""
+    if found is None:
+        return None
+    text, ref = found
+    try:
+        value = Decimal(text.replace(",", "").replace("USD", "").strip())
+    except InvalidOperation:
+        raise AmountUnparseable(ref, "cannot read the budget amount", value=text, fix=_FIX_FIELD) from None
+    if value != value.to_integral_value() or value < 0:
+        raise AmountUnparseable(
+            ref, "the budget is not a whole, positive number of dollars", value=text, fix=_FIX_FIELD
+        )
+    return int(value)

@@ -1,0 +1,452 @@
+"""The multiregional part -> its initiatives, each with its group, the amounts its sentences
+state and what those amounts are (a requirement, per workshop, a target...).
+
+There is no table to check these against, so nothing is summed: each amount is recorded with
+the sentence that states it and its basis. A text block belongs to the title printed just
+above it; a block printed elsewhere (the PDF's columns interleave) belongs to the initiative
+whose text it continues or whose words it shares most. An initiative no sentence gives an
+amount to is recorded as missing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import regex
+
+from etl.errors import Unresolved
+from etl.gazetteer import load_gazetteer, normalize
+from etl.segment.multiregional import (
+    Block,
+    Heading,
+    MultiregionalText,
+    Statement,
+    find_multiregional,
+    lines_to_multiregional,
+)
+from etl.source import Document, Line, SourceRef
+
+_SENTENCE = regex.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_STEM = regex.compile(r"[a-z][a-z'\u2019-]{2,}")
+_STOP = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "will",
+        "iom",
+        "its",
+        "this",
+        "that",
+        "are",
+        "from",
+        "have",
+        "has",
+        "been",
+        "also",
+        "which",
+        "such",
+        "their",
+        "into",
+        "other",
+        "more",
+        "through",
+        "these",
+        "than",
+        "would",
+        "usd",
+        "funding",
+        "required",
+        "requirement",
+        "total",
+    ]
+)
+NEAR = 0.5  # per block the owner's text is away from it (log scale), a small preference for the nearer
+STATED = 2.0  # an initiative whose own text states its amount rarely states another
+SUBJECT = 1.0  # "This programme requires ...": the initiative whose own text calls itself a programme
+
+
+@dataclass(frozen=True, slots=True)
+class Initiative:
+    title: str
+    title_ref: SourceRef
+    group: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeFigure:
+    initiative: Initiative
+    status: str  # amount or missing
+    value: int | None
+    basis: str  # requirement, per_unit, co_funding, first_year, additional, multi_year, target, replenishment
+    period: str | None  # "2015", "2014", "2 years", "years 2 and 3"
+    note: str | None  # context the sentence gives: an overall budget, a unit
+    sentence: str | None
+    ref: SourceRef
+
+
+def document_to_initiatives(doc: Document) -> list[InitiativeFigure]:
+    """The multiregional part of a report -> its initiatives' figures (none if the report has no such part)."""
+    start = find_multiregional(doc.lines)
+    if start is None:
+        return []
+    return multiregional_to_figures(lines_to_multiregional(doc.lines, start), doc.lines)
+
+
+def multiregional_to_figures(text: MultiregionalText, lines: tuple[Line, ...]) -> list[InitiativeFigure]:
+    """Every initiative of the part with the amounts its sentences state (or missing)."""
+    groups = _groups(text)
+    titles = [h for h in text.headings if h.kind == "title"]
+    # A group heading with text right under it (no title) is an initiative of its own: the World
+    # Migration Report. So is a fund whose text names it with no title: "... Fund (RRTF) was established".
+    for h in text.headings:
+        block = next((b for b in text.blocks if b.start == h.index + h.span), None)
+        if h.kind == "group" and block is not None:
+            titles.append(Heading("title", h.text, h.index, h.span, h.ref))
+            groups[h.index] = h.text
+    under_title = {h.index + h.span for h in titles}
+    for block in text.blocks:
+        named = None if block.start in under_title or block.opens_mid_sentence else _named_in(block.text)
+        if named and not any(normalize(named) in normalize(t.text) for t in titles):
+            heading = Heading("title", named, block.start - 1, 1, lines[block.start].ref)
+            groups[heading.index] = _group_before(text, block.start)
+            titles.append(heading)
+    titles.sort(key=lambda h: h.index)
+    owners = _owners(text, titles)
+    owner = owners.owner
+    bodies: dict[int, list[str]] = {}
+    for n, block in enumerate(text.blocks):
+        if owner.get(n) is not None:
+            bodies.setdefault(owner[n], []).append(block.text)  # type: ignore[arg-type]
+    initiatives = [
+        Initiative(h.text, h.ref, groups.get(h.index, ""), " ".join(bodies.get(t, []))) for t, h in enumerate(titles)
+    ]
+    figures: list[InitiativeFigure] = []
+    stated: set[int] = set()
+    for statement in text.statements:
+        t = _statement_owner(statement, owners, titles, groups)
+        if t is None:  # no initiative title anywhere in the part: the amount cannot be placed
+            raise Unresolved(
+                statement.ref,
+                f"the multiregional part states {statement.text!r} but names no initiative it could belong to",
+                fix="check the part's initiative titles in the raw file",
+            )
+        stated.add(t)
+        figures += _figures(initiatives[t], statement)
+    for t, initiative in enumerate(initiatives):
+        if t not in stated:
+            ref = initiative.title_ref
+            missing = InitiativeFigure(initiative, "missing", None, "requirement", None, None, None, ref)
+            figures.append(missing)
+    figures.sort(key=lambda f: (f.initiative.title_ref.line or 0, f.ref.line or 0))
+    return figures
+
+
+def _group_before(text: MultiregionalText, index: int) -> str:
+    return next((h.text for h in reversed(text.headings) if h.kind == "group" and h.index < index), "")
+
+
+def _groups(text: MultiregionalText) -> dict[int, str]:
+    """Each title's group: the last group heading before it; when group headings stand together,
+    the titles after them are shared out in order, a title family (same acronym) kept whole."""
+    out: dict[int, str] = {}
+    headings = list(text.headings)
+    n = 0
+    while n < len(headings):
+        if headings[n].kind != "group":
+            n += 1
+            continue
+        run = [headings[n]]
+        while n + 1 < len(headings) and headings[n + 1].kind == "group" and _adjacent(text, run[-1], headings[n + 1]):
+            n += 1
+            run.append(headings[n])
+        titles = []
+        while n + 1 < len(headings) and headings[n + 1].kind == "title":
+            n += 1
+            titles.append(headings[n])
+        for title, group in zip(titles, _share(titles, [g.text for g in run]), strict=True):
+            out[title.index] = group
+        n += 1
+    return out
+
+
+def _adjacent(text: MultiregionalText, first: Heading, second: Heading) -> bool:
+    """Two group headings with no text between them (the extractor printed them together)."""
+    return not any(first.index < b.start < second.index for b in text.blocks)
+
+
+def _share(titles: list[Heading], groups: list[str]) -> list[str]:
+    if len(groups) == 1 or len(titles) < len(groups):
+        return [groups[-1]] * len(titles)
+    families = _families(titles)
+    weight = _idf([t.text for t in titles] + groups)
+    best: tuple[float, int, int] | None = None
+    for k in range(1, len(titles)):  # two groups: the first k titles to the first (more are rare)
+        if families[k] == families[k - 1]:
+            continue  # a family is not split
+        score = sum(_overlap(t.text, groups[0], weight) for t in titles[:k])
+        score += sum(_overlap(t.text, groups[1], weight) for t in titles[k:])
+        after_family = families.count(families[k - 1]) > 1  # on a tie, split where a family ends
+        if best is None or (score, after_family) > (best[0], best[1]):
+            best = (score, after_family, k)
+    k = best[2] if best else len(titles)
+    shared = [groups[0]] * k + [groups[1]] * (len(titles) - k)
+    return shared + [groups[-1]] * 0
+
+
+def _families(titles: list[Heading]) -> list[int]:
+    """Titles about the same subject: one starts with an acronym another title spells out."""
+    family: list[int] = []
+    for n, title in enumerate(titles):
+        first = title.text.split()[0]
+        joined = next(
+            (
+                family[m]
+                for m in range(n)
+                if first.isupper()
+                and len(first) > 1
+                and (_initials(titles[m].text).startswith(first) or titles[m].text.split()[0] == first)
+            ),
+            n,
+        )
+        family.append(joined)
+    return family
+
+
+def _initials(text: str) -> str:
+    return "".join(w[0] for w in text.split() if w[:1].isupper())
+
+
+def _overlap(title: str, group: str, weight: dict[str, float]) -> float:
+    """Shared word stems, rare stems weighing more; stems in most titles ("migration") not at all."""
+    common = min(weight.values(), default=0.0) + 1.0
+    stems = {w[:5]: weight.get(w, 1.0) for w in _words(title) if weight.get(w, 1.0) > common}
+    return sum(stems[w[:5]] for w in {w[:5]: w for w in _words(group)} if w in stems)
+
+
+def _words(text: str) -> list[str]:
+    """Content words, a plural's "s" taken off ("trainings workshops" ~ "training workshop")."""
+    words = (_singular(w) for w in _STEM.findall(normalize(text)))
+    return [w for w in words if w not in _STOP]
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+
+
+@dataclass(frozen=True, slots=True)
+class _Owners:
+    owner: dict[int, int | None]  # block -> title
+    soft: set[int]  # blocks owned by their words, not by where they are printed
+    profiles: list[Counter[str]]  # each title's words and its text's
+    idf: dict[str, float]
+
+
+def _owners(text: MultiregionalText, titles: list[Heading]) -> _Owners:
+    """Block -> title: the title printed just above; else, for a block that opens mid-sentence,
+    the owner of the text it continues (each broken-off text continues in one block only);
+    else the title whose words it shares most, nearby preferred."""
+    blocks = text.blocks
+    starts = {h.index + h.span: t for t, h in enumerate(titles)}
+    owner: dict[int, int | None] = {n: starts.get(b.start) for n, b in enumerate(blocks)}
+    idf = _idf([b.text for b in blocks])
+    profiles = [Counter({w: 3 * c for w, c in Counter(_words(t.text)).items()}) for t in titles]
+    for n, o in owner.items():
+        if o is not None:
+            profiles[o].update(_words(blocks[n].text))
+    # continuations: pair each block opening mid-sentence with a text that broke off mid-sentence
+    opening = [n for n, b in enumerate(blocks) if owner[n] is None and b.opens_mid_sentence]
+    broken = [n for n, b in enumerate(blocks) if b.ends_mid_sentence]
+    pairs = []
+    for n in opening:
+        words = Counter(_words(blocks[n].text))
+        for m in broken:
+            if m != n:
+                similar = _cosine(words, Counter(_words(blocks[m].text)), idf)
+                pairs.append((similar - NEAR * math.log1p(abs(m - n)), n, m))
+    continues: dict[int, int] = {}
+    used: set[int] = set()
+    for _, n, m in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        if n not in continues and m not in used:
+            continues[n] = m
+            used.add(m)
+    for _ in range(len(blocks)):  # follow chains of continuations
+        changed = False
+        for n, m in continues.items():
+            if owner[n] is None and owner[m] is not None:
+                owner[n] = owner[m]
+                profiles[owner[m]].update(_words(blocks[n].text))  # type: ignore[index]
+                changed = True
+        if not changed:
+            break
+    firm = {n for n, o in owner.items() if o is not None}
+    stating = {owner[s.block] for s in text.statements if s.block in firm}
+    for n, block in enumerate(blocks):
+        if owner[n] is not None:
+            continue
+        words = Counter(_words(block.text))
+        states = any(s.block == n for s in text.statements)
+        subject = regex.match(r"this ([a-z-]+) (?:requires|seeks|needs)", block.text.lower())  # This programme requires
+        scored = []
+        for t, title in enumerate(titles):
+            owned = [m for m, o in owner.items() if o == t] or [_block_after(blocks, title.index)]
+            distance = min(abs(m - n) for m in owned)
+            score = _cosine(words, profiles[t], idf) - NEAR * math.log1p(distance)
+            if subject and any(o == t and subject.group(1) in blocks[m].text.lower() for m, o in owner.items()):
+                score += SUBJECT
+            if states and t in stating:
+                score -= STATED
+            scored.append((score, -t))
+        if scored:
+            score, t = max(scored)
+            owner[n] = -t if score > 0 or states else None  # a stated amount is never left out
+    return _Owners(owner, set(range(len(blocks))) - firm, profiles, idf)
+
+
+def _block_after(blocks: tuple[Block, ...], index: int) -> int:
+    """The first block after a line: where a title's text would start."""
+    return next((n for n, b in enumerate(blocks) if b.start > index), len(blocks) - 1)
+
+
+def _idf(texts: list[str]) -> dict[str, float]:
+    df: Counter[str] = Counter()
+    for t in texts:
+        df.update(set(_words(t)))
+    return {w: math.log((1 + len(texts)) / (1 + c)) + 1 for w, c in df.items()}
+
+
+def _cosine(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
+    dot = sum(a[w] * b[w] * idf.get(w, 1.0) ** 2 for w in a if w in b)
+    na = math.sqrt(sum((c * idf.get(w, 1.0)) ** 2 for w, c in a.items()))
+    nb = math.sqrt(sum((c * idf.get(w, 1.0)) ** 2 for w, c in b.items()))
+    return 10 * dot / (na * nb) if na and nb else 0.0
+
+
+_FUND = regex.compile(
+    r"\b(?:the\s+)?((?:[A-Z][\w\u2019'-]+\s+){1,6}(?:Fund|Account|Mechanism|Facility))\s*\(([A-Z]{2,6})\)"
+    r"\s+(?:was|is)\s+established"
+)
+
+
+def _named_in(text: str) -> str | None:
+    """A fund the first sentence of a text introduces: "... the Rapid Response Transportation
+    Fund (RRTF) was established in late 2000 ..." (the report printed no title for it)."""
+    first = _SENTENCE.split(text, maxsplit=1)[0]
+    m = _FUND.search(first)
+    return m.group(1).strip() if m else None
+
+
+def _statement_owner(
+    statement: Statement, owners: _Owners, titles: list[Heading], groups: dict[int, str]
+) -> int | None:
+    """The initiative a sentence names (its title's words, as printed or nearly: "Principled for
+    Humanitarian Action through Policy Developments"); else the owner of its block; a component's
+    sentence about the other components belongs to the project they make up."""
+    said = {w[:5] for w in _words(statement.text)}
+    named = []
+    for n, title in enumerate(titles):
+        words = {w[:5] for w in _words(title.text)}
+        if len(words) >= 3 and len(words & said) >= 0.8 * len(words):
+            named.append((len(words & said), n))
+    if named:
+        return max(named)[1]
+    t = owners.owner.get(statement.block)
+    if t is not None and _COMPONENT.match(titles[t].text) and _OTHER_COMPONENTS.search(statement.text):
+        return _parent(titles, t, groups)  # a component's text stating what the *other* components need
+    return t
+
+
+_COMPONENT = regex.compile(r"\([a-z]\)\s")
+_OTHER_COMPONENTS = regex.compile(r"\bother\b(?:\s+\w+){0,3}\s+components?\b", regex.IGNORECASE)
+
+
+def _parent(titles: list[Heading], component: int, groups: dict[int, str]) -> int:
+    """The project a component "(a) ..." belongs to: the first title of its group before it."""
+    group = groups.get(titles[component].index)
+    before = [
+        t for t in range(component) if groups.get(titles[t].index) == group and not _COMPONENT.match(titles[t].text)
+    ]
+    return before[0] if before else component
+
+
+_ROLE_BEFORE = (
+    (regex.compile(r"overall budget of\s*$"), "overall_budget"),
+    (regex.compile(r"target of\s*$"), "target"),
+    (regex.compile(r"\btargets\s*$"), "target"),
+)
+_ROLE_AFTER = (
+    (regex.compile(r"^\s*(?:million\s*)?to replenish"), "replenishment"),
+    (regex.compile(r"^\s*(?:million\s*)?to remain"), "target"),
+)
+
+
+def _figures(initiative: Initiative, statement: Statement) -> list[InitiativeFigure]:
+    """What one sentence states: one figure per amount it asks for; an overall budget is context."""
+    text = statement.text
+    low = text.lower()
+    roles = []
+    for value, at in statement.amounts:
+        before, after = low[:at], low[at:].split(" ", 2)[-1] if " " in low[at:] else ""
+        role = "requirement"
+        for pattern, name in _ROLE_BEFORE:
+            if pattern.search(before.replace("usd", "").rstrip()):
+                role = name
+        tail = low[at:]
+        tail = regex.sub(r"^(usd\s*)?[\d,.]+\s*(usd)?\s*", "", tail)
+        for pattern, name in _ROLE_AFTER:
+            if pattern.search(tail):
+                role = name
+        roles.append((value, role))
+        del after
+    budgets = [v for v, r in roles if r == "overall_budget"]
+    note = f"of an overall budget of USD {budgets[0]:,}" if budgets else None
+    period = _period(low)
+    figures = []
+    for value, role in roles:
+        if role == "overall_budget":
+            continue
+        basis = role if role != "requirement" else _basis(low, bool(budgets))
+        unit = regex.search(r"\bper ([a-z ]+?)(?: is| was|,|$)", low)
+        extra = f"per {unit.group(1)}" if basis == "per_unit" and unit else note
+        figures.append(InitiativeFigure(initiative, "amount", value, basis, period, extra, text, statement.ref))
+    return figures
+
+
+def _basis(low: str, budget: bool) -> str:
+    if regex.search(r"\bper (?:regional )?(?:training )?(?:workshop|year|month|person|event|course)", low):
+        return "per_unit"
+    if budget or "co-funding" in low:
+        return "co_funding"
+    if "first-year" in low or "first year" in low:
+        return "first_year"
+    if regex.search(r"over the next (?:two|three|\d) years|year \d and \d", low):
+        return "multi_year"
+    if "additional" in low:
+        return "additional"
+    return "requirement"
+
+
+_NUMBERS = {"two": "2", "three": "3", "four": "4", "five": "5"}
+
+
+def _period(low: str) -> str | None:
+    m = regex.search(r"\bfor (?:the year )?((?:19|20)\d\d)\b", low)
+    if m:
+        return str(m.group(1))
+    m = regex.search(r"over the next (two|three|four|five|\d) years", low)
+    if m:
+        return f"{_NUMBERS.get(m.group(1), m.group(1))} years"
+    m = regex.search(r"year (\d) and (\d)", low)
+    if m:
+        return f"years {m.group(1)} and {m.group(2)}"
+    return None
+
+
+def area_of_group(group: str) -> str | None:
+    """The programmatic area a group is named after, if any ("Migration Health")."""
+    areas = load_gazetteer().areas(group)
+    return areas[0] if len(areas) == 1 else None

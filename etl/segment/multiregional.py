@@ -1,0 +1,306 @@
+"""The multiregional part of a report -> its groups, initiative titles, text blocks and the
+sentences that state an amount.
+
+The part starts at the "multiregional INITIATIVES" title after the last regional section and
+ends before the list of donors. Its groups are named in the bullet list under that title (and,
+in capitals, in the text); an initiative is a Title Case line (or two or three) after a blank
+line, followed by its text. Nothing is paired here: which initiative a sentence belongs to is
+the resolver's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import regex
+
+from etl.gazetteer import normalize
+from etl.source import Line, SourceRef
+
+_SMALL = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "through",
+        "towards",
+        "via",
+        "with",
+        "against",
+        "versus",
+    ]
+)
+_CHROME = frozenset({"migration initiatives 2015", "migrants and cities", "multiregional initiatives"})
+_WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'\u2019\-]*")
+_AMOUNT = regex.compile(
+    r"USD\s*(?P<a>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<m>million|billion))?"
+    r"|(?P<b>\d{1,3}(?:,\d{3})+)\s*USD",
+    regex.IGNORECASE,
+)
+_SENTENCE_END = regex.compile(r"(?<=[.!?][\u201d\"\u2019)]?)\s+(?=[A-Z\u201c\"(])")
+_TITLE_YEAR = regex.compile(r"\bMigration Initiatives\s+(?:19|20)\d\d\b", regex.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    kind: str  # "group" or "title"
+    text: str
+    index: int
+    span: int
+    ref: SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph: consecutive text lines between blank lines, headings or page breaks."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def opens_mid_sentence(self) -> bool:
+        return self.text[:1].islower()
+
+    @property
+    def ends_mid_sentence(self) -> bool:
+        return not self.text.rstrip().endswith((".", "!", "?", ".”", ".)", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A sentence that states one or more USD amounts."""
+
+    text: str
+    amounts: tuple[tuple[int, int], ...]  # (USD, offset of the amount in the text)
+    block: int
+    ref: SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class MultiregionalText:
+    start: int
+    end: int
+    groups: tuple[str, ...]  # from the bullet list, in order
+    headings: tuple[Heading, ...]
+    blocks: tuple[Block, ...]
+    statements: tuple[Statement, ...]
+
+
+def find_multiregional(lines: tuple[Line, ...], after: int = 0) -> int | None:
+    """The line of the "multiregional INITIATIVES" title after the last regional funding table
+    (and after line `after`), if the report has the part. The title also runs in page headers
+    inside the part; the first one after the tables opens it."""
+    tables = [i for i, line in enumerate(lines) if normalize(line.text) == "programmatic area"]
+    start = max([after, *tables[-1:]])
+    return next((i for i in range(start, len(lines)) if normalize(lines[i].text) == "multiregional initiatives"), None)
+
+
+def lines_to_multiregional(lines: tuple[Line, ...], start: int) -> MultiregionalText:
+    """Classify the lines of the multiregional part."""
+    end = next((i for i in range(start, len(lines)) if lines[i].text.count("•") >= 3), len(lines))
+    groups, i = _bullet_groups(lines, start + 1, end)
+    headings: list[Heading] = []
+    blocks: list[Block] = []
+    body: list[int] = []
+
+    def close() -> None:
+        if body:
+            text = _join(lines[k].text for k in body)
+            blocks.append(Block(body[0], body[-1] + 1, text))
+            body.clear()
+
+    previous_blank = True  # a title starts after a blank line, a page break or a sentence's end
+    seen: set[str] = set()
+    while i < end:
+        raw = lines[i].text
+        text = raw.strip()
+        key = normalize(text)
+        if not text or key in _CHROME or _TITLE_YEAR.fullmatch(text) or text.isdigit():
+            close()
+            previous_blank = True
+            i += 1
+            continue
+        if raw.startswith(" "):  # a page or column starts: a paragraph may not go on across it
+            close()
+            previous_blank = True
+        span, name = _group_at(lines, i, end, groups, seen)
+        if span:
+            close()
+            seen.add(name)
+            headings.append(Heading("group", name, i, span, lines[i].ref))
+            i += span
+            previous_blank = True
+            continue
+        span = _title_span(lines, i, end) if previous_blank else 0
+        if span:
+            close()
+            title = _join(lines[k].text for k in range(i, i + span))
+            headings.append(Heading("title", title.strip(), i, span, lines[i].ref))
+            i += span
+            previous_blank = False
+            continue
+        body.append(i)
+        previous_blank = text.endswith((".", ".”", ".)", ":"))
+        i += 1
+    close()
+    statements = [s for n, block in enumerate(blocks) for s in _statements(block, n, lines)]
+    return MultiregionalText(start, end, tuple(groups), tuple(headings), tuple(blocks), tuple(statements))
+
+
+def _join(texts: object) -> str:
+    out = ""
+    for t in texts:  # type: ignore[attr-defined]
+        t = t.strip()
+        if out.endswith("-") and t[:1].islower() and not out.endswith(" -"):
+            out = out[:-1] + t  # a word hyphenated across lines
+        else:
+            out = f"{out} {t}" if out else t
+    return out
+
+
+def _bullet_groups(lines: tuple[Line, ...], i: int, end: int) -> tuple[list[str], int]:
+    """The group names of the bullet list under the title, and the line after the list."""
+    groups: list[str] = []
+    while i < end and not lines[i].text.strip():
+        i += 1
+    while i < end and lines[i].text.strip().startswith("•"):
+        name = lines[i].text.strip().lstrip("•").strip()
+        i += 1
+        while (
+            i < end
+            and lines[i].text.strip()
+            and not lines[i].text.strip().startswith("•")
+            and _is_title_line(lines[i].text, continuation=True)
+            and not lines[i].text.startswith(" ")
+        ):
+            name = f"{name} {lines[i].text.strip()}"
+            i += 1
+        groups.append(name)
+    return groups, i
+
+
+def _group_at(lines: tuple[Line, ...], i: int, end: int, groups: list[str], seen: set[str]) -> tuple[int, str]:
+    """A group heading: a line in capitals, or a group name of the list not yet met (later, in Title
+    Case, the same words title an initiative: the IOM Development Fund is a group and a fund)."""
+    keys = {normalize(g): g for g in groups}
+    for span in (1, 2, 3, 4):
+        if i + span > end or not lines[i + span - 1].text.strip():
+            break
+        joined = normalize(_join(lines[k].text for k in range(i, i + span)))
+        if joined in keys and (keys[joined] not in seen or _caps(lines[i].text)):
+            return span, keys[joined]
+    text = lines[i].text.strip()
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 6 and all(c.isupper() for c in letters) and text == text.upper():
+        span = 1
+        while (
+            i + span < end
+            and _caps(lines[i + span].text)
+            and normalize(_join(lines[k].text for k in range(i, i + span))) not in keys
+        ):
+            span += 1
+        name = _join(lines[k].text for k in range(i, i + span))
+        return span, name.title() if normalize(name) not in keys else keys[normalize(name)]
+    return 0, ""
+
+
+def _caps(text: str) -> bool:
+    letters = [c for c in text.strip() if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _is_title_line(text: str, continuation: bool = False, last: bool = True) -> bool:
+    stripped = text.strip().strip('“”"')
+    if not stripped or stripped[-1] in (".;:" if not last else ".,;:") or len(stripped) > 70:
+        return False
+    words = _WORD.findall(stripped)
+    if not words or len(words) > 10:
+        return False
+    content = [w for w in words if w.lower() not in _SMALL]
+    if not content:
+        return False
+    if not continuation and not (words[0][:1].isupper() or stripped[:1] == "("):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() for w in content)
+
+
+def _title_span(lines: tuple[Line, ...], i: int, end: int) -> int:
+    """How many lines (one to four) a title starting at line i runs over; 0 if none starts there.
+
+    A title line may end with a comma or a small word when the title goes on; the first line of
+    the text may look like a title line ("Using Caring for Trafficked Persons: Guidance for"), so a
+    line that ends with a small word before prose, or repeats the title's words, is text.
+    """
+    if not _is_title_line(lines[i].text, last=False):
+        return 0
+    span = 1
+    words = set(_content(lines[i].text))
+    while span < 4 and i + span < end and _is_title_line(lines[i + span].text, continuation=True, last=False):
+        line = lines[i + span].text
+        repeated = set(_content(line))
+        if line.startswith(" ") or (repeated and repeated <= words):
+            break  # a page break, or the text starts by naming the initiative again
+        words |= set(_content(line))
+        span += 1
+    following = lines[i + span].text.strip() if i + span < end else ""
+    while span and _ends_open(lines[i + span - 1].text) and following and not _is_title_line(following):
+        span -= 1  # "... Guidance for" before prose: that line starts the text
+        following = lines[i + span].text.strip()
+    if not span or not _is_title_line(lines[i + span - 1].text, continuation=span > 1):
+        return 0
+    if span == 1 and following and following[:1].islower():
+        return 0  # a capitalised phrase inside a sentence
+    return span
+
+
+def _content(text: str) -> list[str]:
+    words = (w.lower().lstrip("\u2019'") for w in _WORD.findall(text))
+    return [w for w in words if w not in _SMALL and not w.startswith("iom")]
+
+
+def _ends_open(text: str) -> bool:
+    words = _WORD.findall(text.strip())
+    return bool(words) and words[-1].lower() in _SMALL
+
+
+def _statements(block: Block, n: int, lines: tuple[Line, ...]) -> list[Statement]:
+    out = []
+    for sentence in _SENTENCE_END.split(block.text):
+        amounts = []
+        for m in _AMOUNT.finditer(sentence):
+            digits = m.group("a") or m.group("b")
+            scale = {"million": 10**6, "billion": 10**9}.get((m.group("m") or "").lower(), 1)
+            value = Decimal(digits.replace(",", "")) * scale  # "USD 3.3 million": exactly 3,300,000
+            if value != value.to_integral_value():
+                continue  # a fraction of a dollar is no requirement: "USD 2.5" is not a figure this part states
+            amounts.append((int(value), m.start()))
+        if amounts:
+            out.append(Statement(sentence.strip(), tuple(amounts), n, _line_of(block, sentence, lines)))
+    return out
+
+
+def _line_of(block: Block, sentence: str, lines: tuple[Line, ...]) -> SourceRef:
+    """The line where the sentence starts."""
+    head = normalize(sentence[:25])
+    for k in range(block.start, block.end):
+        if head[:12] and head[:12] in normalize(lines[k].text):
+            return lines[k].ref
+    for k in range(block.start, block.end):
+        if "usd" in normalize(lines[k].text):
+            return lines[k].ref
+    return lines[block.start].ref
