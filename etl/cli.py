@@ -97,7 +97,8 @@ def check(out: OutOption = Path("out"), debug: DebugOption = False) -> None:
 @app.command()
 def explain(
     region: Annotated[
-        str, typer.Argument(help="Region id or name, e.g. east_horn_africa or 'East and Horn of Africa'.")
+        str,
+        typer.Argument(help="Region id or name, e.g. east_horn_africa or 'East and Horn of Africa'; or multiregional."),
     ],
     country: Annotated[
         str | None, typer.Argument(help="Country name or ISO3 (or 'regional'); default: the region's table.")
@@ -105,7 +106,8 @@ def explain(
     out: OutOption = Path("out"),
     debug: DebugOption = False,
 ) -> None:
-    """Print a region's table, or one section's programmes, with source lines and evidence."""
+    """Print a region's table, one section's programmes, or the multiregional initiatives, with
+    source lines and evidence."""
     from etl.inspect import explain_lines
 
     try:

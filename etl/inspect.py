@@ -24,13 +24,17 @@ def read_reconciliation(out: Path) -> list[dict[str, Any]]:
 
 
 def explain_lines(out: Path, region: str, country: str | None) -> Iterator[str]:
-    """A region's table rows, or one section's programmes, each with its place and evidence."""
+    """A region's table rows, or one section's programmes, each with its place and evidence; or,
+    for "multiregional", each initiative with what its sentence states."""
+    if normalize(region) in ("multiregional", "multiregional initiatives"):
+        yield from _multiregional(out)
+        return
     gaz = load_gazetteer()
     regions = _read(out, "regions")
     region_id = gaz.region(region) or region
     chosen = [r for r in regions if r["region_id"] == region_id]
     if not chosen:
-        known = ", ".join(sorted({r["region_id"] for r in regions}))
+        known = ", ".join([*sorted({r["region_id"] for r in regions}), "multiregional"])
         raise OutputMissing(str(out / "regions.parquet"), f"no region {region!r}", fix=f"use one of: {known}")
     for reg in chosen:
         yield f"{reg['region_name']} ({reg['report_id']}): total {reg['total_usd']:,} USD  [{reg['source_ref']}]"
@@ -82,6 +86,28 @@ def _section(out: Path, reg: dict[str, Any], country: str) -> Iterator[str]:
             wanted,
         ):
             yield f"  check: {r['status']}: expected {r['expected_usd']:,}, programmes add up to {r['actual_usd']:,}"
+
+
+def _multiregional(out: Path) -> Iterator[str]:
+    rows = [p for p in _read(out, "programmes") if p["scope"] == "multiregional"]
+    if not rows:
+        raise OutputMissing(str(out / "programmes.parquet"), "no multiregional initiatives", fix="build a full report")
+    rows.sort(key=lambda p: (p["report_id"], _line_of(p["label_ref"] or p["source_ref"]), _line_of(p["source_ref"])))
+    group = None
+    for p in rows:
+        if (p["report_id"], p["section_label"]) != group:
+            group = (p["report_id"], p["section_label"])
+            yield f"{p['section_label']} ({p['report_id']}):"
+        basis = (
+            p["basis"]
+            + (f", {p['period']}" if p["period"] else "")
+            + (f", {p['basis_note']}" if p["basis_note"] else "")
+        )
+        yield f"  {p['title'][:70]:<70} {_money(p):>12}  {basis}  [{p['source_ref']}]"
+        if p["status"] == "amount":
+            yield f"      {p['evidence']}"
+    yield "not checked: no table of the report sums these amounts, and targets, per-unit costs and"
+    yield "replenishments are not requests for the year; add up only what the basis makes comparable"
 
 
 def _money(row: dict[str, Any]) -> str:

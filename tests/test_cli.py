@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from etl.cli import app
 from etl.pipeline import BuildReport
-from tests.conftest import FIXTURES, RAW
+from tests.conftest import FIXTURES, PROJECT, RAW
 
 runner = CliRunner()
 
@@ -113,3 +113,22 @@ def test_explain_a_section(built_2015: tuple[Path, BuildReport]) -> None:
     assert "section BURUNDI:" in output
     assert "migration_health" in output and "500,000" in output
     assert "check: ok: expected 9,050,000" in output
+
+
+def test_explain_the_multiregional_part(built_2015: tuple[Path, BuildReport]) -> None:
+    code, output = _run("explain", "multiregional", "--out", str(built_2015[0]))
+    assert code == 0, output
+    assert "IOM Funds (mi-2015):" in output
+    assert "targets USD 5 million as its funding requirement." in output
+    assert output.strip().splitlines()[-2].startswith("not checked: ")
+
+
+def test_the_same_project_sheet_twice(tmp_path: Path, previous_out: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(PROJECT, raw / "a.txt")
+    shutil.copy(PROJECT, raw / "b.txt")
+    code, line = _failing_build(raw, previous_out)
+    assert code == 2
+    expected = f"{raw}/b.txt: duplicate-report: IDF project TC.0993 is already read from {raw}/a.txt;"
+    assert line == f"{expected} keep one copy of each report in raw/"

@@ -17,7 +17,7 @@ from frictionless import Package, Resource, Schema
 
 from etl.pipeline import BuildReport
 from schemas.tables import TABLES
-from tests.conftest import RAW, ROOT
+from tests.conftest import PROJECT, RAW, ROOT
 
 
 def _package(out: Path, tamper: dict[str, Any] | None = None) -> Package:
@@ -39,8 +39,10 @@ def test_descriptor_is_a_valid_data_package(built_2015: tuple[Path, BuildReport]
     assert list(Package.metadata_validate(descriptor)) == []
     assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     assert {r["name"] for r in descriptor["resources"]} == set(TABLES)
-    [source] = descriptor["sources"]
-    assert source["sha256"] == hashlib.sha256(RAW.read_bytes()).hexdigest()
+    report, project = descriptor["sources"]
+    assert report["sha256"] == hashlib.sha256(RAW.read_bytes()).hexdigest()
+    assert project["sha256"] == hashlib.sha256(PROJECT.read_bytes()).hexdigest()
+    assert project["title"].startswith("IOM Development Fund project TC.0993: ")
 
 
 def test_the_data_validates_against_the_descriptor(built_2015: tuple[Path, BuildReport]) -> None:

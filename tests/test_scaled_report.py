@@ -26,12 +26,12 @@ def _scale(line: str) -> str:
         return line
     sep = "," if "," in match.group(2) else "."
     value = int(match.group(2).replace(",", "").replace(".", "")) * FACTOR
-    return f"{match.group(1)}{value:,}".replace(",", sep) + match.group(3)
+    return f"{match.group(1)}{value:,}".replace(",", sep) + str(match.group(3))
 
 
 def _scale_prose(line: str) -> str:
     """In the multiregional part amounts stand in sentences: "USD 240,000.", "USD 3.3 million"."""
-    return _IN_SENTENCE.sub(lambda m: _times(m.group()), line)
+    return str(_IN_SENTENCE.sub(lambda m: _times(m.group()), line))
 
 
 def _times(number: str) -> str:
@@ -68,7 +68,7 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _values(out: Path, table: str, key: tuple[str, ...]) -> dict[tuple[object, ...], object]:
+def _values(out: Path, table: str, key: tuple[str, ...]) -> dict[tuple[object, ...], tuple[str, int | None]]:
     return {tuple(r[k] for k in key): (r["status"], r["requirement_usd"]) for r in read(out, table)}
 
 
@@ -92,4 +92,4 @@ def test_every_figure_scales(built_2015: tuple[Path, object], scaled: Path, tabl
 def test_totals_scale(built_2015: tuple[Path, object], scaled: Path) -> None:
     original = {r["region_id"]: r["total_usd"] for r in read(built_2015[0], "regions")}
     multiplied = {r["region_id"]: r["total_usd"] for r in read(scaled, "regions")}
-    assert multiplied == {k: v * FACTOR for k, v in original.items()}  # type: ignore[operator]
+    assert multiplied == {k: v * FACTOR for k, v in original.items()}

@@ -185,8 +185,8 @@ def _share(titles: list[Heading], groups: list[str]) -> list[str]:
     families = _families(titles)
     weight = _idf([t.text for t in titles] + groups)
     best: tuple[float, int, int] | None = None
-    for k in range(1, len(titles)):  # two groups: the first k titles to the first (more are rare)
-        if families[k] == families[k - 1]:
+    for k in range(1, len(titles) + 1):  # two groups: the first k titles to the first (more are rare)
+        if k < len(titles) and families[k] == families[k - 1]:
             continue  # a family is not split
         score = sum(_overlap(t.text, groups[0], weight) for t in titles[:k])
         score += sum(_overlap(t.text, groups[1], weight) for t in titles[k:])
@@ -194,8 +194,7 @@ def _share(titles: list[Heading], groups: list[str]) -> list[str]:
         if best is None or (score, after_family) > (best[0], best[1]):
             best = (score, after_family, k)
     k = best[2] if best else len(titles)
-    shared = [groups[0]] * k + [groups[1]] * (len(titles) - k)
-    return shared + [groups[-1]] * 0
+    return [groups[0]] * k + [groups[1]] * (len(titles) - k)
 
 
 def _families(titles: list[Heading]) -> list[int]:

@@ -187,6 +187,8 @@ def _bullet_groups(lines: tuple[Line, ...], i: int, end: int) -> tuple[list[str]
             and not lines[i].text.strip().startswith("•")
             and _is_title_line(lines[i].text, continuation=True)
             and not lines[i].text.startswith(" ")
+            and not _caps(lines[i].text)  # a heading in capitals after the list
+            and _ends_open(name)  # "International Partnerships at the" / "Global and Regional Levels"
         ):
             name = f"{name} {lines[i].text.strip()}"
             i += 1
@@ -195,14 +197,15 @@ def _bullet_groups(lines: tuple[Line, ...], i: int, end: int) -> tuple[list[str]
 
 
 def _group_at(lines: tuple[Line, ...], i: int, end: int, groups: list[str], seen: set[str]) -> tuple[int, str]:
-    """A group heading: a line in capitals, or a group name of the list not yet met (later, in Title
-    Case, the same words title an initiative: the IOM Development Fund is a group and a fund)."""
+    """A group heading: a line in capitals, or a group name of the list still ahead in the list's
+    order (met again, or after a later group, the same words title an initiative: the IOM
+    Development Fund is a group and a fund)."""
     keys = {normalize(g): g for g in groups}
     for span in (1, 2, 3, 4):
         if i + span > end or not lines[i + span - 1].text.strip():
             break
         joined = normalize(_join(lines[k].text for k in range(i, i + span)))
-        if joined in keys and (keys[joined] not in seen or _caps(lines[i].text)):
+        if joined in keys and (_caps(lines[i].text) or _still_ahead(keys[joined], groups, seen)):
             return span, keys[joined]
     text = lines[i].text.strip()
     letters = [c for c in text if c.isalpha()]
@@ -217,6 +220,12 @@ def _group_at(lines: tuple[Line, ...], i: int, end: int, groups: list[str], seen
         name = _join(lines[k].text for k in range(i, i + span))
         return span, name.title() if normalize(name) not in keys else keys[normalize(name)]
     return 0, ""
+
+
+def _still_ahead(name: str, groups: list[str], seen: set[str]) -> bool:
+    """A group of the list not met yet and not before one met: the groups come in the list's order."""
+    met = [groups.index(g) for g in seen if g in groups]
+    return name not in seen and groups.index(name) > max(met, default=-1)
 
 
 def _caps(text: str) -> bool:

@@ -1,0 +1,194 @@
+"""The multiregional part: initiatives whose amounts stand in sentences, one test per trap.
+
+The fixtures are excerpts of raw/migration-initiatives-2015.txt (the part's title and group list,
+then the lines of one group), named after the trap they hold; the last tests read the whole
+report's build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from etl.extract.text import bytes_to_document
+from etl.pipeline import BuildReport
+from etl.resolve.multiregional import InitiativeFigure, document_to_initiatives
+from etl.source import Document
+from tests.conftest import FIXTURES, read
+
+Said = tuple[str, int | None, str, str | None, str | None]  # status, USD, basis, period, note
+
+
+def _figures(name: str) -> list[InitiativeFigure]:
+    path = FIXTURES / f"{name}.txt"
+    return document_to_initiatives(bytes_to_document(path.read_bytes(), name))
+
+
+def _said(figures: list[InitiativeFigure]) -> dict[str, list[Said]]:
+    out: dict[str, list[Said]] = {}
+    for f in figures:
+        out.setdefault(f.initiative.title, []).append((f.status, f.value, f.basis, f.period, f.note))
+    return out
+
+
+def _groups(figures: list[InitiativeFigure]) -> dict[str, str]:
+    return {f.initiative.title: f.initiative.group for f in figures}
+
+
+def test_sentence_printed_before_its_heading() -> None:
+    """'The funding required for 2015 is USD 240,000.' (line 31) closes a text printed above the
+    two stacked group headings; its title, 'Global Migration Group Overview', comes 60 lines later."""
+    figures = _figures("multiregional_sentence_before_its_heading")
+    said = _said(figures)
+    assert said["Global Migration Group Overview"] == [("amount", 240_000, "requirement", "2015", None)]
+    assert next(f.ref.line for f in figures if f.value == 240_000) == 31
+    assert said["Operational Support to Regional Consultative Processes on Migration"] == [
+        ("amount", 300_000, "requirement", "2015", None)  # "... is USD" / "300,000." over two lines
+    ]
+    assert said["GMG Working Group on Mainstreaming Migration into National Development Strategies"] == [
+        ("missing", None, "requirement", None, None)
+    ]
+    assert set(_groups(figures).values()) == {"International Partnerships at the Global and Regional Levels"}
+
+
+def test_per_workshop_amount_printed_after_the_next_headings() -> None:
+    """The Regional Trainings title (line 33) has no text under it: its text and 'per regional
+    training workshop is USD 100,000' come 100 lines later, after the Atlas and MAP titles."""
+    said = _said(_figures("multiregional_co_funding_and_per_workshop"))
+    assert said["Regional Trainings Workshops on Migration, Environment and Climate Change"] == [
+        ("amount", 100_000, "per_unit", None, "per regional training workshop")
+    ]
+
+
+def test_co_funding_out_of_a_larger_budget() -> None:
+    """'This programme requires USD 660,000 in co-funding of an overall budget of USD 3.3 million.'"""
+    said = _said(_figures("multiregional_co_funding_and_per_workshop"))
+    assert said["Migration, Environment and Climate Change: Evidence for Policy"] == [
+        ("amount", 660_000, "co_funding", None, "of an overall budget of USD 3,300,000")
+    ]
+    assert said["Atlas of Environmental Migration"] == [
+        ("amount", 40_000, "co_funding", None, "of an overall budget of USD 174,500")  # "40,000 USD for ..."
+    ]
+    assert said["World Migration Report"] == [("amount", 600_000, "requirement", None, None)]  # a group and its text
+
+
+def test_requirement_for_2014() -> None:
+    said = _said(_figures("multiregional_requirement_for_2014"))
+    essentials = next(v for k, v in said.items() if k.startswith("The Essentials of International Migration Law"))
+    assert essentials == [("amount", 230_000, "requirement", "2014", None)]
+
+
+def test_need_over_two_years_and_the_components_of_a_project() -> None:
+    """'(a) Strengthening IOM's Principles ...' needs USD 1,000,000 for years 2 and 3; the project's
+    'three other key components' need USD 10,475,000 over the next two years: the project's figure,
+    not the component's. The components printed with no amount are missing."""
+    figures = _figures("multiregional_two_year_need_and_components")
+    said = _said(figures)
+    assert said["Strengthening IOM\u2019s Emergency Response Capacity"] == [
+        ("amount", 10_475_000, "multi_year", "2 years", None)
+    ]
+    component = next(v for k, v in said.items() if k.startswith("(a) Strengthening"))
+    assert component == [("amount", 1_000_000, "multi_year", "years 2 and 3", None)]
+    missing = sorted(k for k, v in said.items() if v[0][0] == "missing")
+    assert missing == [
+        "Capacity-building towards Resilience: Reducing Risks of Population Displacement",
+        "Durable Solutions",
+        "IOM Humanitarian Policy",
+        "Pre-positioning of Humanitarian Relief Items",
+        "Protection Mainstreaming",
+        "Steering Committee for the Comprehensive Guide for Planning Mass Evacuation in Natural Disasters",
+        "The World Humanitarian Summit and the Transformation through Innovation Thematic Team",
+    ]
+
+
+def test_fund_targets_and_replenishment() -> None:
+    """'targets USD 5 million as its funding requirement. IOM seeks USD 4 million to replenish the
+    Fund' (a fund with no title of its own: its text introduces it), 'requires USD 30 million to
+    remain an effective tool', 'to reach its target of USD 10 million, the funding required is
+    USD 1,000,000'. The IOM Development Fund is a group earlier and a fund here."""
+    figures = _figures("multiregional_fund_targets_and_an_untitled_fund")
+    said = _said(figures)
+    assert said["Rapid Response Transportation Fund"] == [
+        ("amount", 5_000_000, "target", None, None),
+        ("amount", 4_000_000, "replenishment", None, None),
+    ]
+    assert said["Migration Emergency Funding Mechanism"] == [("amount", 30_000_000, "target", None, None)]
+    assert sorted(said["IOM Development Fund"]) == [
+        ("amount", 1_000_000, "requirement", None, None),
+        ("amount", 10_000_000, "target", None, None),
+    ]
+    assert said["Emergency Preparedness Account"] == [("amount", 500_000, "requirement", "2015", None)]
+    assert set(_groups(figures).values()) == {"IOM Funds"}
+
+
+def test_a_report_without_the_part_has_no_initiatives() -> None:
+    text = (FIXTURES / "table_amount_before_first_label.txt").read_bytes()
+    assert document_to_initiatives(bytes_to_document(text, "excerpt")) == []
+
+
+def _document(*body: str) -> Document:
+    head = ["multiregional INITIATIVES", "", "\u2022 IOM Funds", "IOM FUNDS", "Emergency Preparedness Account"]
+    return bytes_to_document("\n".join([*head, *body]).encode(), "generated")
+
+
+@given(st.integers(min_value=1, max_value=10**10), st.booleans(), st.booleans())
+def test_any_amount_in_a_sentence_is_read_exactly(usd: int, split: bool, after: bool) -> None:
+    """'USD 1,234,567.' on one line or over two ('... is USD' / '1,234,567.'), or '1,234,567 USD' (a
+    number after which USD is printed needs its thousands separator: '2015 USD 300,000' is no 2,015)."""
+    amount = f"{usd:,} USD" if after and usd >= 1000 else f"USD {usd:,}"
+    sentence = f"The funding required is {amount}."
+    cut = sentence.index(amount) + amount.index(" ")
+    body = [sentence[:cut], sentence[cut + 1 :]] if split else [sentence]
+    figures = document_to_initiatives(_document("The EPA was established in 1993.", *body))
+    assert [(f.status, f.value) for f in figures] == [("amount", usd)]
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=9))
+def test_millions_are_exact(whole: int, tenth: int) -> None:
+    """'USD 3.3 million' is 3,300,000, not a float's 3,299,999.99."""
+    figures = document_to_initiatives(_document(f"The funding required is USD {whole}.{tenth} million."))
+    assert [f.value for f in figures] == [whole * 1_000_000 + tenth * 100_000]
+
+
+def _part(out: Path) -> dict[str, list[dict[str, object]]]:
+    rows: dict[str, list[dict[str, object]]] = {}
+    for r in read(out, "programmes"):
+        if r["scope"] == "multiregional":
+            rows.setdefault(str(r["title"]), []).append(r)
+    return rows
+
+
+def test_the_report_part_in_programmes(built_2015: tuple[Path, BuildReport]) -> None:
+    part = _part(built_2015[0])
+    rows = [r for rs in part.values() for r in rs]
+    assert len(part) == 36 and len(rows) == 38
+    assert all(r["region_id"] is None and r["country_iso3"] is None for r in rows)
+    assert {r["status"] for r in rows} == {"amount", "missing"}
+    missing = [t for t, rs in part.items() if rs[0]["status"] == "missing"]
+    assert len(missing) == 8  # seven of Operations, Emergencies and Post-crisis, one GMG working group
+    overview = part["Global Migration Group Overview"][0]
+    assert overview["evidence"] == "The funding required for 2015 is USD 240,000."
+    assert overview["source_ref"] == "raw/migration-initiatives-2015.txt:31330"
+    assert overview["section_label"] == "International Partnerships at the Global and Regional Levels"
+    assert overview["programme_id"] == (
+        "multiregional/international_partnerships_at_the_global_and_regional_levels/global_migration_group_overview"
+    )
+    health = part["\u201cCaring for Trafficked Persons\u201d Training Package"][0]
+    assert (health["area_id"], health["requirement_usd"]) == ("migration_health", 330_000)
+
+
+def test_the_part_is_not_claimed_as_checked(built_2015: tuple[Path, BuildReport]) -> None:
+    rows = [r for r in read(built_2015[0], "reconciliation") if r["check"] == "multiregional"]
+    assert [(r["status"], r["region_id"], r["expected_usd"], r["actual_usd"]) for r in rows] == [
+        ("not_checked", None, None, None)
+    ]
+    assert "nothing was added up" in str(rows[0]["note"])
+
+
+@pytest.mark.parametrize("basis", ["per_unit", "target", "replenishment"])
+def test_amounts_that_are_no_request_are_marked(built_2015: tuple[Path, BuildReport], basis: str) -> None:
+    rows = [r for rs in _part(built_2015[0]).values() for r in rs if r["basis"] == basis]
+    assert rows and all(r["status"] == "amount" for r in rows)

@@ -1,0 +1,123 @@
+"""IOM Development Fund project sheets: recognised by their content, read into `projects`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from etl.errors import AmountUnparseable, NotAReport, TableUnreadable, UnknownCountry
+from etl.extract.text import bytes_to_document
+from etl.gazetteer import load_gazetteer
+from etl.pipeline import BuildReport, document_to_rows
+from etl.segment.kind import document_to_kind
+from etl.segment.project import document_to_project
+from etl.source import Document
+from etl.validate import Rows
+from schemas.rows import ProjectRow
+from tests.conftest import FIXTURES, PROJECT, RAW, read
+
+SHEET = PROJECT.read_text(encoding="utf-8")
+
+
+def _doc(text: str, name: str = "sheet.txt") -> Document:
+    return bytes_to_document(text.encode("utf-8"), name)
+
+
+def _row(text: str) -> ProjectRow:
+    rows = Rows()
+    document_to_rows(_doc(text), rows)
+    assert len(rows.projects) == 1 and not rows.programmes
+    return rows.projects[0]
+
+
+def _replace_value(label: str, value: str) -> str:
+    lines = SHEET.split("\n")
+    at = lines.index(label)
+    lines[at + 1] = value
+    return "\n".join(lines)
+
+
+def test_the_albania_sheet(built_2015: tuple[Path, BuildReport]) -> None:
+    (row,) = read(built_2015[0], "projects")
+    assert {k: row[k] for k in ("project_id", "prima_id", "start_year", "end_year", "status", "budget_usd")} == {
+        "project_id": "TC.0993",
+        "prima_id": "AL10P0004",
+        "start_year": 2017,
+        "end_year": 2018,
+        "status": "Completed",
+        "budget_usd": 125_000,
+    }
+    assert row["title"] == "Supporting the Development of a Migration Policy in Albania"
+    assert (row["benefiting_iso3"], row["benefiting_names"]) == (["ALB"], ["Albania"])
+    assert (row["project_type"], row["coverage"], row["year"], row["idf_region"]) == (
+        "TCMMCB",
+        "National",
+        2016,
+        "Europe",
+    )
+    assert str(row["description"]).startswith("Migration is a crucial element in Albania")
+    assert str(row["description"]).endswith("international human rights standards.")
+    assert str(row["description"]).count("\n\n") == 4  # five paragraphs
+    assert row["source_ref"] == "raw/idf-project-albania-migration-policy.txt:23"
+
+
+def test_the_sheet_country_is_in_the_countries_dimension(built_2015: tuple[Path, BuildReport]) -> None:
+    albania = [r for r in read(built_2015[0], "countries") if r["country_iso3"] == "ALB"]
+    assert albania and "Albania" in albania[0]["report_names"]
+
+
+def test_kind_is_read_from_the_content_not_the_name() -> None:
+    assert document_to_kind(_doc(SHEET, "migration-initiatives-2015.txt")) == "idf_project"
+    assert document_to_kind(_doc(RAW.read_text(encoding="utf-8")[:200_000], "idf-project.txt")) == "appeal"
+    policy = (FIXTURES / "not_an_appeal_policy_page.txt").read_text(encoding="utf-8")
+    with pytest.raises(NotAReport, match="neither a Migration Initiatives appeal"):
+        document_to_kind(_doc(policy))
+
+
+def test_several_benefiting_countries_on_one_line() -> None:
+    row = _row(_replace_value("Benefiting Member States", "Albania, Kosovo"))
+    assert (row.benefiting_iso3, row.benefiting_names) == (["ALB", "XKX"], ["Albania", "Kosovo"])
+
+
+def test_a_country_the_gazetteer_does_not_know() -> None:
+    with pytest.raises(UnknownCountry) as err:
+        _row(_replace_value("Benefiting Member States", "Albania, Atlantis"))
+    assert str(err.value) == (
+        "sheet.txt:55: unknown-country: 'Benefiting Member States' names a country the gazetteer does not know"
+        " 'Atlantis'; add the name to etl/data/countries.csv"
+    )
+
+
+def test_a_budget_with_cents_is_refused_not_rounded() -> None:
+    with pytest.raises(AmountUnparseable, match=r"not a whole, positive number of dollars '125000\.50'"):
+        _row(_replace_value("Budget Amount (USD)", "125000.50"))
+    assert _row(_replace_value("Budget Amount (USD)", "1,250,000.00")).budget_usd == 1_250_000
+
+
+def test_a_sheet_with_no_project_id() -> None:
+    with pytest.raises(TableUnreadable, match="gives no 'Projects ID'"):
+        _row(_replace_value("Projects ID", "-"))
+
+
+def test_an_end_before_the_start_is_invalid() -> None:
+    with pytest.raises(Exception, match="ends \\(2016\\) before it starts \\(2017\\)"):
+        _row(_replace_value("End Date", "2016"))
+
+
+def test_fields_read_as_printed() -> None:
+    sheet = document_to_project(_doc(SHEET), load_gazetteer())
+    assert sheet.value("Project Type") is not None
+    assert [f for f in sheet.fields] == [
+        "Start Date",
+        "End Date",
+        "Project Status",
+        "Project Type",
+        "Budget Amount (USD)",
+        "Coverage",
+        "Year",
+        "IDF Region",
+        "Prima ID",
+        "Projects ID",
+        "Benefiting Member States",
+    ]
