@@ -136,8 +136,14 @@ _PENDING: list[tuple[Document, float]] = []
 
 
 def _parse_all(docs: list[Document], time_limit: float, say: Callable[[str], None], jobs: int) -> list[Rows]:
-    """Each report's rows; several reports go to parallel processes, one report's regions do."""
-    if len(docs) > 1 and jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+    """Each document's rows. Project pages take no time; several appeals go to parallel
+    processes, a single appeal spreads its regions over them."""
+    appeals = [n for n, doc in enumerate(docs) if document_to_kind(doc) == "appeal"]
+    if 1 < len(appeals) < len(docs):
+        parsed_appeals = iter(_parse_all([docs[n] for n in appeals], time_limit, say, jobs))
+        others = iter(_parse_all([d for n, d in enumerate(docs) if n not in appeals], time_limit, say, 1))
+        return [next(parsed_appeals) if n in appeals else next(others) for n in range(len(docs))]
+    if len(appeals) > 1 and jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
         global _PENDING
         _PENDING = [(doc, time_limit) for doc in docs]  # inherited by the forked workers
         try:
