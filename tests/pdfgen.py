@@ -7,9 +7,9 @@ The layout is a contract the extractor (etl/extract/pdf.py) relies on:
 * A4 portrait, margins left/right 50 pt, top 60 pt, bottom 70 pt.
 * Body: two columns 235 pt wide (x0 = 50 and x0 = 310.28; gap 25.28 pt), Helvetica 8.5 pt,
   leading 11 pt. One input line = one drawn text line at the column's left edge, never wrapped.
-  A line wider than the column is drawn at a smaller size that fits (not below 5 pt; past that
-  it overflows to the right). A blank line advances one leading. Columns fill top to bottom,
-  left then right, then the next page.
+  A line wider than the column is drawn at a smaller size that fits; below 5 pt it is condensed
+  instead (horizontal scaling), so no line leaves its column. A blank line advances one
+  leading. Columns fill top to bottom, left then right, then the next page.
 * Running header "Migration Initiatives 2015" (Helvetica 7 pt, baseline 40 pt from the top, at
   x = 50) and footer = the physical page number (Helvetica 7 pt, centred, baseline 35 pt from
   the bottom) on every page but the cover.
@@ -267,7 +267,17 @@ class _Body:
         text = text.rstrip()
         if text.strip():
             self._ensure_open()
-            _draw(self.c, text, COLUMN_X0[self.col], slot_baseline(self.slot, self.top), BODY_FONT, fit_size(text))
+            size = fit_size(text)
+            x, y = COLUMN_X0[self.col], slot_baseline(self.slot, self.top)
+            natural = text_width(text, BODY_FONT, size)
+            if natural <= COLUMN_WIDTH:
+                _draw(self.c, text, x, y, BODY_FONT, size)
+            else:  # even at 5 pt too wide: condensed to the column's width
+                t = self.c.beginText(x, y)
+                t.setFont(_font(BODY_FONT), size)
+                t.setHorizScale(math.floor(COLUMN_WIDTH / natural * 10000) / 100)
+                t.textOut(text)
+                self.c.drawText(t)
         self.slot += 1
 
 
@@ -418,21 +428,23 @@ def read_lines(path: Path) -> list[str]:
 # --- trap fixtures ----------------------------------------------------------------------------
 
 
-def table_continues_on_next_page(path: Path) -> TableSpec:
-    """A regional table of 70 (made-up) countries that runs over two pages; returns its spec.
+def table_continues_on_next_page(path: Path, names: Sequence[str]) -> TableSpec:
+    """A regional table of 70 countries (``names``, amounts made up) that runs over two pages;
+    returns its spec.
 
-    Page 1: title "Funding requirements for" / "TESTLAND REGION", then country rows 1-48 on the
-    left and the 7 programmatic areas + "Total funding requirement" / "37,485,000" on the right.
-    Page 2: the header row "Country" / "USD" again, country rows 49-70, then "Total funding
-    requirement" / "37,485,000". A correct extractor outputs ONE table for the region: the 70
-    country rows in order (the two pages joined, the repeated header row not a data row; the
+    Page 1: title "Funding requirements for" / "EAST AND HORN OF AFRICA", then country rows 1-48
+    on the left and the 7 programmatic areas + "Total funding requirement" and the total on the
+    right. Page 2: the header row "Country" / "USD" again, country rows 49-70, then "Total
+    funding requirement" and the total. A correct extractor outputs ONE table for the region: the
+    70 country rows in order (the two pages joined, the repeated header row not a data row; the
     labels of rows 13 and 47 and of the area "Labour Migration and Human Development" take two
-    lines but are one label each), the 7 area rows, and the total 37,485,000, which both the
-    country amounts and the area amounts add up to.
+    lines but are one label each), the 7 area rows, and the total, which both the country
+    amounts and the area amounts add up to.
     """
-    countries = [(f"Testland Province {n:02d}", f"{(n % 9 + 1) * 100_000 + n * 1_000:,}") for n in range(1, 71)]
-    countries[12] = ("United Kingdom of Great Britain and Northern Ireland", countries[12][1])
-    countries[46] = ("Bolivarian Republic of the Testland Islands and Dependencies", countries[46][1])
+    long = [n for n in names if text_width(n, BODY_FONT, TABLE_SIZE) > LABEL_WRAP_WIDTH][:2]
+    short = [n for n in names if n not in long][:68]
+    ordered = [*short[:12], long[0], *short[12:45], long[1], *short[45:]]
+    countries = [(name, f"{(n % 9 + 1) * 100_000 + n * 1_000:,}") for n, name in enumerate(ordered, start=1)]
     total = sum(int(amount.replace(",", "")) for _, amount in countries)
     shares = [0.4, 0.15, 0.15, 0.1, 0.1, 0.05]
     names = [
@@ -446,7 +458,7 @@ def table_continues_on_next_page(path: Path) -> TableSpec:
     area_amounts = [round(total * s / 100_000) * 100_000 for s in shares]
     area_amounts.append(total - sum(area_amounts))
     areas = [(name, f"{a:,}") for name, a in zip([*names, "Migration and Environment"], area_amounts, strict=True)]
-    spec = TableSpec("TESTLAND REGION", countries, areas, f"{total:,}")
+    spec = TableSpec("EAST AND HORN OF AFRICA", countries, areas, f"{total:,}")
     c = new_canvas(path)
     render_table_page(c, spec.region_title, spec.countries, spec.areas, spec.total)
     c.save()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import csv
 import itertools
-import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -13,9 +13,11 @@ import pytest
 
 from tests import pdfgen as g
 
-RAW = Path(__file__).resolve().parent.parent / "raw" / "migration-initiatives-2015.txt"
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw" / "migration-initiatives-2015.txt"
 LINES = g.read_lines(RAW)
-EXCERPT = LINES[799:1000]  # lines 800-1000 of the report: 4 programme boxes, labels with no amount
+EXCERPT = LINES[799:1000]
+NAMES = [r["name"] for r in csv.DictReader((ROOT / "etl" / "data" / "countries.csv").open(encoding="utf-8"))]  # lines 800-1000 of the report: 4 programme boxes, labels with no amount
 
 Word = dict[str, Any]
 
@@ -167,15 +169,15 @@ def test_no_box_without_an_amount() -> None:
     assert g.find_boxes(["Migration Health", "Funding requirement (in USD)", "", "", "500,000"]) == {0: 4}
 
 
-def test_long_lines_are_condensed_then_overflow(tmp_path: Path) -> None:
+def test_long_lines_are_made_smaller_then_condensed(tmp_path: Path) -> None:
     fits = "IOM will continue working with the Government of Burundi"
-    condensed = "reduction-related challenges through communitydriven awareness-raising and public education"
-    overflow = (
+    smaller = "reduction-related challenges through communitydriven awareness-raising and public education"
+    condensed = (
         "Some areas of northern Kenya face unique migration challenges due to the presence of nomadic and"
         " seminomadic pastoralists in Ethiopia, Kenya, Somalia and Uganda."
     )
     path = tmp_path / "long.pdf"
-    g.render_report([fits, condensed, overflow], path)
+    g.render_report([fits, smaller, condensed], path)
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[0]
         lines = defaultdict(list)
@@ -187,12 +189,8 @@ def test_long_lines_are_condensed_then_overflow(tmp_path: Path) -> None:
         assert sizes[0] == {8.5}
         assert len(sizes[1]) == 1 and 5 < next(iter(sizes[1])) < 8.5
         assert extents[1] <= 50 + g.COLUMN_WIDTH
-        assert sizes[2] == {5.0} and extents[2] > 50 + g.COLUMN_WIDTH
-        assert _lines_of(_body_words(page)) == [fits, condensed, overflow]  # one column here
-        # the contract's price: words of an overflowing line that start right of the gutter are
-        # read as a right-column line by a reader that splits words at x=305
-        got = _read_columns(page)
-        assert got[:2] == [fits, condensed] and " ".join(got[2:]) == overflow and len(got) == 4
+        assert sizes[2] == {5.0} and extents[2] <= 50 + g.COLUMN_WIDTH + 0.01  # condensed, not spilled
+        assert _read_columns(page) == [fits, smaller, condensed]  # nothing crosses the gutter
 
 
 def test_characters_of_the_report_round_trip(tmp_path: Path) -> None:
@@ -284,7 +282,7 @@ def test_cover(tmp_path: Path) -> None:
 
 def test_table_continues_on_next_page(tmp_path: Path) -> None:
     path = tmp_path / "trap-table.pdf"
-    spec = g.table_continues_on_next_page(path)
+    spec = g.table_continues_on_next_page(path, NAMES)
     assert len(spec.countries) == 70
     total = int(spec.total.replace(",", ""))
     assert sum(int(a.replace(",", "")) for _, a in spec.countries) == total
@@ -357,9 +355,8 @@ def test_rendering_is_reproducible(tmp_path: Path) -> None:
     assert a.read_bytes() == b.read_bytes()
 
 
-def test_whole_report_renders_quickly(tmp_path: Path) -> None:
-    start = time.perf_counter()
+def test_whole_report_renders(tmp_path: Path) -> None:
+    """(How fast, and how fast it is read back, is measured by `make bench`.)"""
     pages = g.render_report(LINES, tmp_path / "whole.pdf", cover=True)
-    assert time.perf_counter() - start < 30
     assert pages == 256
     assert len(LINES) == 32_556

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from etl.errors import NoInput
@@ -27,17 +28,28 @@ def discover(paths: list[Path]) -> list[Path]:
     return found
 
 
-def path_to_document(path: Path) -> Document:
-    """Read one raw file; PDFs go through pdfplumber, everything else is read as text."""
-    display = _display(path)
-    if path.suffix.lower() == ".pdf" or path.read_bytes()[:5] == b"%PDF-":
+def path_to_document(path: Path, jobs: int = 1) -> Document:
+    """Read one raw file; PDFs go through pdfplumber (pages split over `jobs` processes),
+    everything else is read as text."""
+    display = display_name(path)
+    if is_pdf(path):
         from etl.extract.pdf import pdf_to_document
 
-        return pdf_to_document(path, display)
+        return pdf_to_document(path, display, jobs)
     return text_to_document(path, display)
 
 
-def _display(path: Path) -> str:
+def is_pdf(path: Path) -> bool:
+    with path.open("rb") as f:
+        return path.suffix.lower() == ".pdf" or f.read(5) == b"%PDF-"
+
+
+def fingerprint(path: Path) -> tuple[str, str]:
+    """A raw file's display name and the SHA-256 of its bytes (what the cache is keyed by)."""
+    return display_name(path), hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def display_name(path: Path) -> str:
     """How a file is named in every source reference: relative to the working folder when inside it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
