@@ -19,7 +19,7 @@ from typing import Any
 import etl
 import schemas
 from etl.validate import PER_REPORT, Rows
-from schemas.rows import ProgrammeRow, RegionAreaRow, RegionCountryRow, RegionRow, ReportRow
+from schemas.rows import ProgrammeRow, ProjectRow, RegionAreaRow, RegionCountryRow, RegionRow, ReportRow
 
 DEFAULT = Path(".cache") / "mi-etl"
 _MODELS: dict[str, Any] = {
@@ -28,6 +28,7 @@ _MODELS: dict[str, Any] = {
     "region_countries": RegionCountryRow,
     "region_areas": RegionAreaRow,
     "programmes": ProgrammeRow,
+    "projects": ProjectRow,
 }
 
 

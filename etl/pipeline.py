@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from etl.cache import cache_key, load_rows, save_rows
 from etl.errors import EXIT_OK, EXIT_UNRECONCILED, DuplicateReport
-from etl.extract import discover, path_to_document
+from etl.extract import discover, fingerprint, is_pdf, path_to_document
 from etl.gazetteer import load_gazetteer
 from etl.load import rows_to_table, write_tables
 from etl.load.package import descriptor_text, package_descriptor
@@ -83,19 +83,25 @@ def build(
     seen: dict[str, str] = {}
     parse: list[tuple[Document, str]] = []
     for path in discover(paths):
-        doc = path_to_document(path)
-        key = cache_key(doc.path, doc.sha256, time_limit)
+        display, sha256 = fingerprint(path)
+        key = cache_key(display, sha256, time_limit)
         cached = None if force or cache is None else load_rows(cache, key)
-        title = _name_of(cached) if cached else document_to_name(doc)
-        for name in (title, doc.sha256):
+        doc = None
+        if cached is None:
+            if is_pdf(path):
+                say(f"{display}: reading the PDF")
+            doc = path_to_document(path, jobs=jobs)  # a PDF's pages are read only when not cached
+        title = _name_of(cached) if cached else document_to_name(doc)  # type: ignore[arg-type]
+        for name in (title, sha256):
             if name in seen:
-                raise DuplicateReport(doc.path, f"{title} is already read from {seen[name]}", fix=_ONE_COPY)
-            seen[name] = doc.path
-        report.files.append(doc.path)
+                raise DuplicateReport(display, f"{title} is already read from {seen[name]}", fix=_ONE_COPY)
+            seen[name] = display
+        report.files.append(display)
         if cached is not None:
-            say(f"{doc.path}: {title}: unchanged since the last build, read from {cache}/ (not parsed again)")
+            say(f"{display}: {title}: unchanged since the last build, read from {cache}/ (not parsed again)")
             rows.extend(cached)
         else:
+            assert doc is not None
             parse.append((doc, key))
     for (_, key), parsed in zip(parse, _parse_all([d for d, _ in parse], time_limit, say, jobs), strict=True):
         if cache is not None:

@@ -39,6 +39,7 @@ class RegionRow(Row):
     sections: int
     resolution: Literal["optimal", "time_bound", "unbalanced"]
     source_ref: str
+    source_box: str | None
     evidence: str
 
 
@@ -50,6 +51,7 @@ class RegionCountryRow(Row):
     status: Status
     requirement_usd: Usd | None
     source_ref: str
+    source_box: str | None
     label_ref: str
     evidence: str
 
@@ -67,6 +69,7 @@ class RegionAreaRow(Row):
     status: Status
     requirement_usd: Usd | None
     source_ref: str
+    source_box: str | None
     label_ref: str
     evidence: str
 
@@ -95,6 +98,7 @@ class ProgrammeRow(Row):
     description: str
     target_populations: list[str]
     source_ref: str
+    source_box: str | None
     label_ref: str | None
     evidence: str
 
@@ -155,6 +159,7 @@ class ProjectRow(Row):
     source_file: str
     source_sha256: str
     source_ref: str
+    source_box: str | None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -58,6 +58,13 @@ def _c(name: str, type_: pa.DataType, description: str, nullable: bool = False) 
 REPORT_ID = _c("report_id", DICT, "report identifier, e.g. mi-2015 (Migration Initiatives 2015)")
 REGION_ID = _c("region_id", DICT, "IOM region id (etl/data/regions.csv), e.g. east_horn_africa")
 SOURCE_REF = _c("source_ref", STR, "where the figure was read: file:line (text) or file#pPAGE (PDF)")
+SOURCE_BOX = _c(
+    "source_box",
+    STR,
+    "PDF only: the box of the figure's characters on its page, 'x0,top,x1,bottom' in points from the"
+    " page's top left; null for text input",
+    True,
+)
 EVIDENCE = _c("evidence", STR, "what fixed the pairing of label and amount, in words")
 STATUS = _c("status", DICT, "amount (a USD figure), or funded (printed 'funded': nothing requested)")
 USD_NULLABLE = _c("requirement_usd", USD, "funding requirement in whole USD; null unless status is amount", True)
@@ -103,6 +110,7 @@ TABLES: dict[str, TableSpec] = {
                     " all hold: paired by position and evidence, every failing sum reported)",
                 ),
                 SOURCE_REF,
+                SOURCE_BOX,
                 EVIDENCE,
             ),
             ("report_id", "region_id"),
@@ -124,6 +132,7 @@ TABLES: dict[str, TableSpec] = {
                 STATUS,
                 USD_NULLABLE,
                 SOURCE_REF,
+                SOURCE_BOX,
                 _c("label_ref", STR, "where the row label was read"),
                 EVIDENCE,
             ),
@@ -141,6 +150,7 @@ TABLES: dict[str, TableSpec] = {
                 STATUS,
                 USD_NULLABLE,
                 SOURCE_REF,
+                SOURCE_BOX,
                 _c("label_ref", STR, "where the area label was read"),
                 EVIDENCE,
             ),
@@ -227,6 +237,7 @@ TABLES: dict[str, TableSpec] = {
                     STR,
                     "where the amount was read (the label's or title's place for a missing amount)",
                 ),
+                SOURCE_BOX,
                 _c("label_ref", STR, "where the area label (or initiative title) was read; null if none is near", True),
                 _c(
                     "evidence",
@@ -320,7 +331,8 @@ TABLES: dict[str, TableSpec] = {
                 _c("description", STR, "the project's description, its paragraphs joined by blank lines"),
                 _c("source_file", STR, "path of the raw file, relative to the build's working folder"),
                 _c("source_sha256", STR, "SHA-256 of the raw file's bytes"),
-                _c("source_ref", STR, "where the title was read (file:line)"),
+                _c("source_ref", STR, "where the title was read (file:line, or file#pPAGE)"),
+                SOURCE_BOX,
             ),
             ("project_id",),
         ),

@@ -16,8 +16,8 @@ from tests import pdfgen as g
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw" / "migration-initiatives-2015.txt"
 LINES = g.read_lines(RAW)
-EXCERPT = LINES[799:1000]
-NAMES = [r["name"] for r in csv.DictReader((ROOT / "etl" / "data" / "countries.csv").open(encoding="utf-8"))]  # lines 800-1000 of the report: 4 programme boxes, labels with no amount
+EXCERPT = LINES[799:1000]  # lines 800-1000 of the report: 4 programme boxes, labels with no amount
+NAMES = [r["name"] for r in csv.DictReader((ROOT / "etl" / "data" / "countries.csv").open(encoding="utf-8"))]
 
 Word = dict[str, Any]
 

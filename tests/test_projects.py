@@ -9,7 +9,7 @@ import pytest
 from etl.errors import AmountUnparseable, NotAReport, TableUnreadable, UnknownCountry
 from etl.extract.text import bytes_to_document
 from etl.gazetteer import load_gazetteer
-from etl.pipeline import BuildReport, document_to_rows
+from etl.pipeline import BuildReport, build, document_to_rows
 from etl.segment.kind import document_to_kind
 from etl.segment.project import document_to_project
 from etl.source import Document
@@ -121,3 +121,13 @@ def test_fields_read_as_printed() -> None:
         "Projects ID",
         "Benefiting Member States",
     ]
+
+
+def test_an_unchanged_sheet_is_read_from_the_cache(tmp_path: Path) -> None:
+    said: list[str] = []
+    first = build([PROJECT], tmp_path / "a", cache=tmp_path / "cache", progress=said.append)
+    assert not any("not parsed again" in s for s in said)
+    build([PROJECT], tmp_path / "b", cache=tmp_path / "cache", progress=said.append)
+    assert any("IDF project TC.0993: unchanged since the last build" in s for s in said)
+    assert first.counts["projects"] == 1
+    assert (tmp_path / "a" / "projects.parquet").read_bytes() == (tmp_path / "b" / "projects.parquet").read_bytes()

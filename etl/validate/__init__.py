@@ -146,6 +146,7 @@ def figures_to_rows(
             sections=len(region.rows),
             resolution=region.resolution,
             source_ref=str(total.amount_ref) if total else str(region.name_ref),
+            source_box=total.amount_ref.box() if total else region.name_ref.box(),
             evidence=total.evidence if total else "no total printed",
         )
         if row:
@@ -160,6 +161,7 @@ def figures_to_rows(
                 country_iso3=None if fig.key == REGIONAL else fig.key,
                 **_status(fig),
                 source_ref=str(fig.amount_ref),
+                source_box=fig.amount_ref.box(),
                 label_ref=str(fig.label_ref),
                 evidence=fig.evidence,
             )
@@ -175,6 +177,7 @@ def figures_to_rows(
                 area_label=fig.label,
                 **_status(fig),
                 source_ref=str(fig.amount_ref),
+                source_box=fig.amount_ref.box(),
                 label_ref=str(fig.label_ref),
                 evidence=fig.evidence,
             )
@@ -202,6 +205,7 @@ def figures_to_rows(
                 description=p.description,
                 target_populations=list(p.populations),
                 source_ref=str(p.source_ref),
+                source_box=p.source_ref.box(),
                 label_ref=str(p.label_ref) if p.label_ref else None,
                 evidence=p.evidence,
             )
@@ -230,6 +234,7 @@ def figures_to_rows(
             description=initiative.description,
             target_populations=[],
             source_ref=str(stated.ref),
+            source_box=stated.ref.box(),
             label_ref=str(initiative.title_ref),
             evidence=stated.sentence or "no sentence of the initiative's text states an amount",
         )
@@ -319,6 +324,7 @@ def project_to_rows(doc: Document, sheet: ProjectSheet, rows: Rows) -> None:
         source_file=doc.path,
         source_sha256=doc.sha256,
         source_ref=str(sheet.title_ref),
+        source_box=sheet.title_ref.box(),
     )
     _raise_problems(c)
     if row:
