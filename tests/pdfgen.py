@@ -425,6 +425,61 @@ def read_lines(path: Path) -> list[str]:
     return [line.removesuffix("\r") for line in lines]
 
 
+# --- regional tables as table pages --------------------------------------------------------------
+
+
+def with_table_pages(lines: list[str], built: Path) -> tuple[list[str], dict[int, TableSpec]]:
+    """``lines`` (a report's text) with each regional table's block cut out, and the table as the
+    report prints it, from the text build's rows in ``built`` (an out/ folder), in its place.
+
+    The block runs from the table's "Funding requirements for" title (with the chart legend
+    printed around it) to the first programme section: what ``etl.segment.regions`` calls the
+    table. Labels and amounts come from the build, so the PDF holds exactly the figures the text
+    path read, each row with its label and amount on one baseline.
+    """
+    import pyarrow.parquet as pq
+
+    from etl.extract.text import bytes_to_document
+    from etl.gazetteer import load_gazetteer, normalize
+    from etl.segment.regions import document_to_regions
+
+    doc = bytes_to_document("\n".join(lines).encode("utf-8"), "excerpt")
+    regions = document_to_regions(doc, load_gazetteer())
+    countries = pq.read_table(built / "region_countries.parquet").to_pylist()
+    areas = pq.read_table(built / "region_areas.parquet").to_pylist()
+    totals = {r["region_id"]: r for r in pq.read_table(built / "regions.parquet").to_pylist()}
+    kept: list[str] = []
+    tables: dict[int, TableSpec] = {}
+    position = 0
+    for region in regions:
+        start, end = region.table
+        titles = [i for i in range(max(0, start - 60), end) if normalize(lines[i]) == "funding requirements for"]
+        cut = min([start, *titles])
+        kept += lines[position:cut]
+        rows = [r for r in countries if r["region_id"] == region.region_id]
+        rows.sort(key=lambda r: _line_number(r["label_ref"]))
+        area_rows = [r for r in areas if r["region_id"] == region.region_id]
+        area_rows.sort(key=lambda r: _line_number(r["label_ref"]))
+        total = totals[region.region_id]
+        tables[len(kept)] = TableSpec(
+            total["region_label"],
+            [(r["row_label"], _printed(r)) for r in rows],
+            [(r["area_label"], _printed(r)) for r in area_rows],
+            f"{total['total_usd']:,}",
+        )
+        position = end
+    kept += lines[position:]
+    return kept, tables
+
+
+def _printed(row: dict[str, object]) -> str:
+    return f"{row['requirement_usd']:,}" if row["status"] == "amount" else "Funded"
+
+
+def _line_number(ref: str) -> int:
+    return int(ref.rsplit(":", 1)[1])
+
+
 # --- trap fixtures ----------------------------------------------------------------------------
 
 

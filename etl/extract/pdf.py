@@ -292,25 +292,25 @@ def _segment(run: list[dict[str, Any]], height: float) -> Segment:
 
 
 def _gutter(segments: list[Segment], width: float) -> float | None:
-    """The x in the middle third of the page that the fewest segments cross, if both sides hold
-    text there; None for a page of one column."""
-    best: tuple[int, float] | None = None
-    for step in range(int(width * 0.35), int(width * 0.65) + 1):
-        x = float(step)
-        crossing = sum(1 for s in segments if s.x0 < x < s.x1)
-        if best is None or crossing < best[0]:
-            best = (crossing, x)
-    if best is None:
-        return None
-    crossing, x = best
-    # the middle of the emptiest stretch: widen it while nothing more crosses
-    right = x
-    while right + 1 < width * 0.65 and sum(1 for s in segments if s.x0 < right + 1 < s.x1) == crossing:
-        right += 1
-    x = (x + right) / 2
+    """The middle of the widest stretch of the page's middle third that the fewest segments
+    cross, if both sides hold text; None for a page of one column. (On a table page the gap
+    between a label and its amount is empty too, but narrower than the gutter.)"""
+    xs = range(int(width * 0.35), int(width * 0.65) + 1)
+    counts = [sum(1 for s in segments if s.x0 < x < s.x1) for x in xs]
+    fewest = min(counts)
+    runs: list[tuple[int, int]] = []  # (start, end) indices of stretches at the minimum
+    for n, count in enumerate(counts):
+        if count == fewest:
+            if runs and runs[-1][1] == n - 1:
+                runs[-1] = (runs[-1][0], n)
+            else:
+                runs.append((n, n))
+    middle = len(counts) / 2
+    start, end = max(runs, key=lambda r: (r[1] - r[0], -abs((r[0] + r[1]) / 2 - middle)))
+    x = float(xs[0]) + (start + end) / 2
     left_side = sum(1 for s in segments if s.x1 <= x)
     right_side = sum(1 for s in segments if s.x0 >= x)
-    if crossing > 0.1 * len(segments) or min(left_side, right_side) == 0:
+    if fewest > 0.1 * len(segments) or min(left_side, right_side) == 0:
         return None
     return x
 

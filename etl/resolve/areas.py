@@ -20,8 +20,10 @@ from etl.resolve.sections import (
     SectionPlan,
     named_discount,
     reach,
+    row_mates,
     section_options,
     table_groups,
+    table_price,
 )
 from etl.resolve.solver import Model, Outcome, Var
 from etl.segment.lexicon import FUNDED
@@ -33,8 +35,6 @@ PAIR_WINDOW = 6  # farthest label (in items) an amount may be paired with
 UNLABELLED = 45  # an amount that takes an area no nearby label names
 TEXT_WEIGHT = 30  # per nat of the text model's doubt that the text is about the area
 TEXT_CAP = 150
-TABLE_LINE = 1
-TABLE_LINE_CAP = 40
 MISSING = 150  # a boxed label whose cell gets no amount
 GAP = 100_000  # relaxed model only: an area whose programmes do not add up to its row
 
@@ -164,10 +164,11 @@ def _solve(
 
     # --- which printed area amount is which area row
     ap: dict[tuple[int, int], Var] = {}
+    mates = row_mates(layout)
     for i in area_labels:
         for t in area_amounts:
             ap[i, t] = var = m.boolean()
-            m.cost(TABLE_LINE * min(abs(table.labels[i].index - table.amounts[t].index), TABLE_LINE_CAP), var)
+            m.cost(table_price(i, t, layout, mates), var)
     for members in groups.values():
         m.exactly_one(ap[i, t] for i in members for t in area_amounts)
     for i in area_labels:

@@ -22,9 +22,11 @@ from etl.gazetteer import AREA_ORDER
 from etl.resolve.layout import Layout, amount_value
 from etl.resolve.solver import Expr, Model, Outcome, Var
 from etl.segment.lexicon import FUNDED
+from etl.source import SourceRef
 
 TABLE_LINE = 1  # per line between a table label and its amount
 TABLE_LINE_CAP = 40
+OFF_ROW = 100  # a label and an amount printed on one row (a PDF's table) paired with others
 ASTRAY = 50  # an amount outside its nominal section, per amount it passes on the way out
 NAMED = 35  # the text after the amount names the country of the section it goes to
 NAMED_ONLY = 150  # ... and of no other section it could go to
@@ -108,10 +110,11 @@ def lenient_sections(layout: Layout, unit: int, time_limit: float) -> SectionPla
     top = max((amount_value(a.value) for a in amounts), default=0)
     m = Model()
     p: dict[tuple[int, int], Var] = {}
+    mates = row_mates(layout)
     for i, label in enumerate(labels):
         for t, amount in enumerate(amounts):
             value = amount_value(amount.value)
-            price = TABLE_LINE * min(abs(label.index - amount.index), TABLE_LINE_CAP)
+            price = table_price(i, t, layout, mates)
             if label.kind in ("country", "regional"):
                 # the amount its section adds up to, or the nearest in value: a misprinted row stays close
                 expected = sums.get(label.key, 0)
@@ -155,6 +158,7 @@ def _solve(
 
     # --- table: one amount per row, every printed amount used once
     p: dict[tuple[int, int], Var] = {}
+    mates = row_mates(layout)
     options = section_options(layout)
     ranges = _row_ranges(layout, options, relaxed)
     for i, label in enumerate(labels):
@@ -166,7 +170,7 @@ def _solve(
                 if not lo <= amount_value(amount.value) <= hi:
                     continue  # no choice of its section's amounts can add up to this
             p[i, t] = var = m.boolean()
-            m.cost(TABLE_LINE * min(abs(label.index - amount.index), TABLE_LINE_CAP), var)
+            m.cost(table_price(i, t, layout, mates), var)
     groups = table_groups(layout)
     for members in groups.values():
         m.exactly_one(p[i, t] for i in members for t in range(len(amounts)) if (i, t) in p)
@@ -256,6 +260,42 @@ def _solve(
     found.update({f"box:{b}": v * unit for (b, _), v in lacks.items() if v})
     box_section = {b: s for (b, s), v in lacks.items() if v}
     return SectionPlan(outcome, token_section, chosen, found, unit, box_section)
+
+
+def row_mates(layout: Layout) -> dict[tuple[str, int], int]:
+    """Table labels and amounts printed on one row of a page (a PDF's table: the text path has no
+    rows): ("label", i) -> t and ("amount", t) -> i."""
+    mates: dict[tuple[str, int], int] = {}
+    amounts = layout.table.amounts
+    for i, label in enumerate(layout.table.labels):
+        on_row = [t for t, amount in enumerate(amounts) if _same_row(label.ref, amount.ref)]
+        if on_row:  # the nearest to its right: the next table's amounts share the row further right
+            t = min(on_row, key=lambda t: amounts[t].ref.bbox[0])  # type: ignore[index]
+            mates[("label", i)] = t
+            mates[("amount", t)] = i
+    return mates
+
+
+def _same_row(a: SourceRef, b: SourceRef) -> bool:
+    return (
+        a.page is not None
+        and a.page == b.page
+        and a.bbox is not None
+        and b.bbox is not None
+        and abs(a.bbox[1] - b.bbox[1]) < 2.0
+        and a.bbox[2] < b.bbox[0]
+    )
+
+
+def table_price(i: int, t: int, layout: Layout, mates: dict[tuple[str, int], int]) -> int:
+    """Pairing table label i with amount t: the lines between them; nothing for a label and the
+    amount on its row, and OFF_ROW for breaking up a row."""
+    if mates.get(("label", i)) == t:
+        return 0
+    label, amount = layout.table.labels[i], layout.table.amounts[t]
+    price = TABLE_LINE * min(abs(label.index - amount.index), TABLE_LINE_CAP)
+    price += OFF_ROW * ((("label", i) in mates) + (("amount", t) in mates))
+    return price
 
 
 def _row_ranges(layout: Layout, options: list[dict[int, int]], relaxed: bool) -> dict[str, tuple[int, int]]:

@@ -24,6 +24,7 @@ from etl.segment.multiregional import find_multiregional
 from etl.source import Document, Line, SourceRef
 
 _LOOKBACK = 60  # lines before "Programmatic area" where "Country" and the title may sit
+_TABLE_LOOKBACK = 400  # a country table printed whole: two lines a row, up to 200 countries
 _TRAILING = 40  # lines after a box's target populations where a stray amount or label may follow
 
 
@@ -54,8 +55,8 @@ def document_to_regions(doc: Document, gaz: Gazetteer) -> list[RegionText]:
     regions: list[RegionText] = []
     previous_end = 0
     for n, anchor in enumerate(anchors):
-        start = _table_start(lines, anchor)
-        next_start = _table_start(lines, anchors[n + 1]) if n + 1 < len(anchors) else limit
+        start = _table_start(lines, anchor, anchors[n - 1] if n else 0)
+        next_start = _table_start(lines, anchors[n + 1], anchor) if n + 1 < len(anchors) else limit
         table_end = _table_end(lines, anchor, next_start, gaz)
         zone_end = _zone_end(lines, table_end, next_start, gaz)
         region_id, name, ref = _region_name(doc, start, table_end, previous_end, gaz)
@@ -74,8 +75,11 @@ def document_to_regions(doc: Document, gaz: Gazetteer) -> list[RegionText]:
     return regions
 
 
-def _table_start(lines: tuple[Line, ...], anchor: int) -> int:
-    for i in range(anchor, max(anchor - _LOOKBACK, -1), -1):
+def _table_start(lines: tuple[Line, ...], anchor: int, floor: int) -> int:
+    """The "Country" heading nearest above the "Programmatic area" one: within _LOOKBACK lines in
+    a text export (the columns interleave), further when the country table is printed whole
+    before the areas (a PDF's table page: two lines a row), but not past the previous table."""
+    for i in range(anchor, max(anchor - _TABLE_LOOKBACK, floor, -1), -1):
         if normalize(lines[i].text) == "country":
             return i
     return anchor
