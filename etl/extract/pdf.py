@@ -114,6 +114,8 @@ def _open(path: Path, display: str) -> Any:
 
 
 def _unreadable(where: str, err: Exception) -> UnreadablePdf:
+    while err.args and isinstance(err.args[0], Exception):  # pdfplumber wraps pdfminer's errors
+        err = err.args[0]
     name = type(err).__name__
     if "Password" in name or "Encrypt" in name or "password" in str(err).lower():
         return UnreadablePdf(where, "the PDF is encrypted", fix="give an unencrypted copy, or its text as a .txt file")
@@ -408,15 +410,23 @@ def _slots(distance: float, leading: float) -> int:
 
 
 def _leading(pages: list[PageText]) -> float:
-    """The most common distance between two consecutive lines of a column: the body's leading."""
+    """The body's leading: the most common distance between two consecutive lines of a column
+    that is a plausible line spacing (under twice the font size); failing any, 1.2 times the
+    most common size."""
     deltas: Counter[float] = Counter()
+    sizes: Counter[float] = Counter()
     for page in pages:
         if page.is_table_page:
             continue
         for a, b in zip(page.lines, page.lines[1:], strict=False):
-            if (a.band, a.column) == (b.band, b.column) and b.baseline > a.baseline:
+            sizes[a.size] += 1
+            if (a.band, a.column) == (b.band, b.column) and 0 < b.baseline - a.baseline <= 2 * a.size:
                 deltas[round(b.baseline - a.baseline, 1)] += 1
-    return float(deltas.most_common(1)[0][0]) if deltas else 0.0
+        for x in page.lines[-1:]:
+            sizes[x.size] += 1
+    if deltas:
+        return float(deltas.most_common(1)[0][0])
+    return 1.2 * float(sizes.most_common(1)[0][0]) if sizes else 0.0
 
 
 def _body_limits(pages: list[PageText]) -> tuple[float, float]:

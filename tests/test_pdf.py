@@ -1,0 +1,272 @@
+"""The PDF path: report-like PDFs rendered from the report's text (tests/pdfgen.py) give the rows
+the text path gives, with page references; the classic traps of PDF text; bad PDFs."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+from typer.testing import CliRunner
+
+from etl.cli import app
+from etl.errors import UnreadablePdf
+from etl.extract import path_to_document
+from etl.extract.text import bytes_to_document
+from etl.gazetteer import load_gazetteer
+from etl.pipeline import BuildReport, build
+from etl.segment.regions import document_to_regions
+from etl.segment.table import lines_to_table
+from tests import pdfgen as g
+from tests.conftest import RAW, ROOT, read
+
+LINES = g.read_lines(RAW)
+NAMES = [r["name"] for r in csv.DictReader((ROOT / "etl" / "data" / "countries.csv").open(encoding="utf-8"))]
+COMPARED = {
+    "regions": ("region_id", "region_label", "total_usd", "sections", "resolution"),
+    "region_countries": ("region_id", "row_label", "country_iso3", "status", "requirement_usd"),
+    "region_areas": ("region_id", "area_id", "area_label", "status", "requirement_usd"),
+    "programmes": (
+        "programme_id", "section_label", "title", "area_label", "status", "requirement_usd",
+        "basis", "period", "basis_note", "description", "target_populations",
+    ),
+}  # fmt: skip
+
+
+def _same_text(value: Any) -> Any:
+    """The generator's fonts have no U+2010/U+2011 hyphen: they come back as '-' (tests/pdfgen.py)."""
+    if isinstance(value, str):
+        return value.replace("\u2010", "-").replace("\u2011", "-")
+    if isinstance(value, list):
+        return [_same_text(v) for v in value]
+    return value
+
+
+def _rows(out: Path, table: str) -> list[tuple[Any, ...]]:
+    return [tuple(_same_text(r[c]) for c in COMPARED[table]) for r in read(out, table)]
+
+
+@pytest.fixture(scope="module", params=["east_horn_africa", "southern_africa"])
+def region_built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """One region of the report as text and as a PDF (its table a table page), both built."""
+    region_id: str = request.param
+    doc = bytes_to_document(RAW.read_bytes(), "report")
+    region = next(r for r in document_to_regions(doc, load_gazetteer()) if r.region_id == region_id)
+    excerpt = LINES[region.table[0] - 40 : region.zone[1]]
+    folder = tmp_path_factory.mktemp(region_id)
+    text = folder / f"{region_id}.txt"
+    text.write_text("\n".join(excerpt) + "\n", encoding="utf-8")
+    build([text], folder / "out-text")
+    kept, tables = g.with_table_pages(excerpt, folder / "out-text")
+    pdf = folder / f"{region_id}.pdf"
+    g.render_report(kept, pdf, tables=tables)
+    build([pdf], folder / "out-pdf", jobs=2)
+    return folder / "out-text", folder / "out-pdf", region_id
+
+
+@pytest.mark.parametrize("table", list(COMPARED))
+def test_a_pdf_gives_the_rows_the_text_gives(region_built: tuple[Path, Path, str], table: str) -> None:
+    text_out, pdf_out, region_id = region_built
+    rows = _rows(text_out, table)
+    assert rows and _rows(pdf_out, table) == rows
+    assert {r["region_id"] for r in read(pdf_out, "regions")} == {region_id}
+
+
+def test_pdf_rows_name_their_page_and_box(region_built: tuple[Path, Path, str]) -> None:
+    _, pdf_out, region_id = region_built
+    for table in ("region_countries", "region_areas", "programmes"):
+        for r in read(pdf_out, table):
+            file, page = str(r["source_ref"]).rsplit("#p", 1)
+            assert file.endswith(f"/{region_id}.pdf") and page.isdigit()
+            if r["status"] != "missing":
+                x0, top, x1, bottom = (float(v) for v in str(r["source_box"]).split(","))
+                assert 0 <= x0 < x1 <= g.PAGE_WIDTH and 0 <= top < bottom <= g.PAGE_HEIGHT
+    (report,) = read(pdf_out, "reports")
+    assert report["source_kind"] == "pdf"
+
+
+def test_text_rows_have_no_box(built_2015: tuple[Path, BuildReport]) -> None:
+    assert {r["source_box"] for r in read(built_2015[0], "region_countries")} == {None}
+
+
+def _texts(path: Path) -> list[str]:
+    return [line.text for line in path_to_document(path).lines if line.text.strip()]
+
+
+def test_table_continues_on_next_page(tmp_path: Path) -> None:
+    """One table over two pages: the rows of both pages, each label before its amount, a label
+    wrapped onto two lines read as one, the repeated header row and both totals as printed."""
+    path = tmp_path / "table.pdf"
+    spec = g.table_continues_on_next_page(path, NAMES)
+    rows = [x for row in spec.countries for x in row]
+    areas = [x for row in spec.areas for x in row]
+    first, second = rows[: 48 * 2], rows[48 * 2 :]
+    total = ["Total funding requirement", spec.total]
+    head = ["Funding requirements for", spec.region_title, "Country", "USD"]
+    assert _texts(path) == [
+        *head,
+        *first,
+        "Programmatic area",
+        "USD",
+        *areas,
+        *total,
+        "Country",
+        "USD",
+        *second,
+        *total,
+    ]
+    doc = path_to_document(path)
+    table = lines_to_table(doc.lines, 0, len(doc.lines), load_gazetteer())
+    assert len(table.countries()) == 70 and len(table.areas()) == 7 and len(table.totals()) == 2
+    assert len(table.amounts) == 70 + 7 + 2
+
+
+def test_heading_across_columns(tmp_path: Path) -> None:
+    path = tmp_path / "heading.pdf"
+    expected = g.heading_across_columns(path)
+    assert _texts(path) == expected
+
+
+def test_amount_wider_than_its_column_gap(tmp_path: Path) -> None:
+    path = tmp_path / "wide.pdf"
+    expected = g.wide_amount(path)
+    assert _texts(path) == expected
+
+
+def test_pages_over_processes_read_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "excerpt.pdf"
+    g.render_report(LINES[490:1500], path)
+    one, two = path_to_document(path, jobs=1), path_to_document(path, jobs=2)
+    assert one.lines == two.lines and len({line.ref.page for line in one.lines}) >= 8
+
+
+_PRINTABLE = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.one_of(st.just(""), st.lists(_PRINTABLE, min_size=1, max_size=6).map(" ".join)), min_size=1, max_size=150
+    )
+)
+def test_any_column_text_comes_back_line_for_line(tmp_path: Path, lines: list[str]) -> None:
+    """Lines flowed into columns and pages come back in order, blank lines included. (Blank
+    lines before the first text or after the last are not recoverable from the page alone.)"""
+    assume(any(lines))
+    path = tmp_path / "lines.pdf"
+    g.render_report(lines, path)
+    got = [line.text for line in path_to_document(path).lines]
+    assert _trimmed(got) == _trimmed(lines)
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    start = next(n for n, line in enumerate(lines) if line)
+    end = max(n for n, line in enumerate(lines) if line)
+    return lines[start : end + 1]
+
+
+# --- bad PDFs ----------------------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def out(tmp_path: Path, built_2015: tuple[Path, BuildReport]) -> Path:
+    folder = tmp_path / "out"
+    shutil.copytree(built_2015[0], folder)
+    return folder
+
+
+def _build(raw: Path, out: Path) -> tuple[int, str]:
+    before = _digest(out)
+    result = runner.invoke(app, ["build", str(raw), "--out", str(out)])
+    assert _digest(out) == before, "a failed build must leave out/ byte-identical"
+    return result.exit_code, result.output.strip().splitlines()[-1]
+
+
+def test_encrypted_pdf(tmp_path: Path, out: Path) -> None:
+    raw = tmp_path / "locked.pdf"
+    c = Canvas(str(raw), pagesize=A4, encrypt="secret")
+    c.drawString(50, 700, "Migration Initiatives 2015")
+    c.save()
+    code, line = _build(raw, out)
+    assert code == 2
+    assert line == f"{raw}: unreadable-pdf: the PDF is encrypted; give an unencrypted copy, or its text as a .txt file"
+
+
+def test_corrupt_pdf(tmp_path: Path, out: Path) -> None:
+    raw = tmp_path / "corrupt.pdf"
+    raw.write_bytes(b"%PDF-1.4\n" + b"this is not a PDF body\n" * 50)
+    code, line = _build(raw, out)
+    assert code == 2
+    assert line.startswith(f"{raw}: unreadable-pdf: ")
+
+
+def test_truncated_pdf(tmp_path: Path, out: Path) -> None:
+    whole = tmp_path / "whole.pdf"
+    g.render_report(LINES[490:700], whole)
+    raw = tmp_path / "truncated.pdf"
+    raw.write_bytes(whole.read_bytes()[: len(whole.read_bytes()) // 3])
+    code, line = _build(raw, out)
+    assert code == 2
+    assert line.startswith(f"{raw}") and ": unreadable-pdf: " in line
+
+
+def test_pdf_with_no_pages(tmp_path: Path, out: Path) -> None:
+    raw = tmp_path / "empty.pdf"
+    raw.write_bytes(_no_pages())
+    code, line = _build(raw, out)
+    assert code == 2
+    assert line == (
+        f"{raw}: unreadable-pdf: the PDF has no pages; give a PDF with a text layer, or the report's text as a"
+        " .txt file in raw/"
+    )
+
+
+def test_image_only_pdf(tmp_path: Path, out: Path) -> None:
+    raw = tmp_path / "scan.pdf"
+    c = Canvas(str(raw), pagesize=A4)
+    for _ in range(3):
+        c.setFillGray(0.5)
+        c.rect(50, 50, 400, 700, stroke=0, fill=1)  # a page of "scanned" ink, no text
+        c.showPage()
+    c.save()
+    code, line = _build(raw, out)
+    assert code == 2
+    assert line == (
+        f"{raw}#p1: unreadable-pdf: no text on any of its 3 pages (a scanned image without a text layer?);"
+        " run OCR on it first (e.g. ocrmypdf), or give the report's text as a .txt file"
+    )
+
+
+def test_bad_pdf_raises_the_documented_error(tmp_path: Path) -> None:
+    raw = tmp_path / "x.pdf"
+    raw.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    with pytest.raises(UnreadablePdf):
+        path_to_document(raw)
+
+
+def _no_pages() -> bytes:
+    """A well-formed PDF whose page tree is empty."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
