@@ -41,9 +41,10 @@ COMPARED = {
 
 
 def _same_text(value: Any) -> Any:
-    """The generator's fonts have no U+2010/U+2011 hyphen: they come back as '-' (tests/pdfgen.py)."""
+    """The generator's fonts have no U+2010/U+2011 hyphen nor tab: they come back as '-' and ' '
+    (tests/pdfgen.py)."""
     if isinstance(value, str):
-        return value.replace("\u2010", "-").replace("\u2011", "-")
+        return value.replace("\u2010", "-").replace("\u2011", "-").replace("\t", " ")
     if isinstance(value, list):
         return [_same_text(v) for v in value]
     return value
