@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from etl.cli import app
 from etl.pipeline import BuildReport
-from tests.conftest import RAW, read
+from tests.conftest import RAW, digest, failing_build, read
 
 runner = CliRunner()
 LINES = RAW.read_text(encoding="utf-8").split("\n")
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
-@pytest.fixture
-def out(tmp_path: Path, built_2015: tuple[Path, BuildReport]) -> Path:
-    folder = tmp_path / "out"
-    shutil.copytree(built_2015[0], folder)
-    return folder
-
-
-def _build(raw: Path, out: Path) -> tuple[int, str]:
-    """Run `mi-etl build`; check that out/ is untouched; return the exit code and the last line."""
-    before = _digest(out)
-    result = runner.invoke(app, ["build", str(raw), "--out", str(out)])
-    assert _digest(out) == before, "a failed build must leave out/ byte-identical"
-    return result.exit_code, result.output.strip().splitlines()[-1]
 
 
 def _report(tmp: Path, lines: list[str], name: str = "mi-2015.txt") -> Path:
@@ -44,7 +23,7 @@ def _report(tmp: Path, lines: list[str], name: str = "mi-2015.txt") -> Path:
 
 def test_report_cut_off_in_a_region(tmp_path: Path, out: Path) -> None:
     raw = _report(tmp_path, LINES[:2000])
-    code, line = _build(raw, out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line == (
         f"{raw}:2000: truncated: the text ends inside region 'EAST AND HORN OF AFRICA': its programmes print "
@@ -57,7 +36,7 @@ def test_negative_amount(tmp_path: Path, out: Path) -> None:
     lines = list(LINES)
     lines[809] = "-5,000,000"
     raw = _report(tmp_path, lines)
-    code, line = _build(raw, out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line == (
         f"{raw}:810: amount-unparseable: a negative programme amount '-5,000,000'; "
@@ -69,7 +48,7 @@ def test_absurd_amount(tmp_path: Path, out: Path) -> None:
     lines = list(LINES)
     lines[809] = "500,000,000,000"
     raw = _report(tmp_path, lines)
-    code, line = _build(raw, out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line == (
         f"{raw}:810: invalid-figure: the programme amount is over USD 100 billion '500,000,000,000'; "
@@ -82,7 +61,7 @@ def test_unknown_country_in_a_table(tmp_path: Path, out: Path) -> None:
     assert lines[533] == "Djibouti"
     lines[533] = "Atlantis"
     raw = _report(tmp_path, lines)
-    code, line = _build(raw, out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line == (
         f"{raw}:534: unknown-country: unknown country label in a regional table 'Atlantis'; "
@@ -95,7 +74,7 @@ def test_unknown_area_in_a_table(tmp_path: Path, out: Path) -> None:
     assert lines[527] == "Migration Health"
     lines[527] = "Migration Wellbeing"
     raw = _report(tmp_path, lines)
-    code, line = _build(raw, out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line == (
         f"{raw}:528: unknown-area: unknown programmatic area label in a regional table 'Migration Wellbeing'; "
@@ -108,7 +87,7 @@ def test_same_report_twice(tmp_path: Path, out: Path) -> None:
     raw.mkdir()
     shutil.copy(RAW, raw / "a.txt")
     shutil.copy(RAW, raw / "b.txt")
-    code, line = _build(raw, out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line == (
         f"{raw}/b.txt: duplicate-report: Migration Initiatives 2015 is already read from {raw}/a.txt; "
@@ -119,7 +98,7 @@ def test_same_report_twice(tmp_path: Path, out: Path) -> None:
 def test_binary_named_pdf(tmp_path: Path, out: Path) -> None:
     raw = tmp_path / "report.pdf"
     raw.write_bytes(bytes(range(256)) * 8)
-    code, line = _build(raw, out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line.startswith(f"{raw}: unreadable-pdf: ")
 
@@ -127,7 +106,7 @@ def test_binary_named_pdf(tmp_path: Path, out: Path) -> None:
 def test_bytes_neither_utf8_nor_windows_1252(tmp_path: Path, out: Path) -> None:
     raw = tmp_path / "report.txt"
     raw.write_bytes(b"Migration Initiatives 2015\n" + b"caf\xe9 \x81\n")
-    code, line = _build(raw, out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line == (
         f"{raw}:2: encoding: byte 0xe9 is neither UTF-8 nor Windows-1252; "
@@ -153,9 +132,9 @@ def test_a_mismatch_rejects_the_tables(tmp_path: Path, out: Path) -> None:
     assert lines[523] == "9,050,000"  # Burundi's table row
     lines[523] = "9,060,000"
     raw = _report(tmp_path, lines)
-    before = _digest(out)
+    before = digest(out)
     result = runner.invoke(app, ["build", str(raw), "--out", str(out)])
     assert result.exit_code == 1, result.output
-    assert _digest(out) == before
+    assert digest(out) == before
     assert (out.parent / "out.rejected" / "reconciliation.parquet").exists()
     assert "rejected: " in result.output

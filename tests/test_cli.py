@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
 from typer.testing import CliRunner
 
 from etl.cli import app
 from etl.pipeline import BuildReport
-from tests.conftest import FIXTURES, PROJECT, RAW
+from tests.conftest import FIXTURES, PROJECT, RAW, failing_build
 
 runner = CliRunner()
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
-@pytest.fixture
-def previous_out(tmp_path: Path, built_2015: tuple[Path, BuildReport]) -> Path:
-    out = tmp_path / "out"
-    shutil.copytree(built_2015[0], out)
-    return out
 
 
 def _run(*args: str) -> tuple[int, str]:
@@ -45,12 +32,12 @@ def test_check_passes_on_the_2015_build(built_2015: tuple[Path, BuildReport]) ->
     assert "known_discrepancy 2" in output
 
 
-def test_check_fails_on_a_mismatch(previous_out: Path) -> None:
-    table = pq.read_table(previous_out / "reconciliation.parquet")
+def test_check_fails_on_a_mismatch(out: Path) -> None:
+    table = pq.read_table(out / "reconciliation.parquet")
     rows = table.to_pylist()
     rows[0] = {**rows[0], "status": "mismatch", "actual_usd": 1}
-    pq.write_table(table.from_pylist(rows, schema=table.schema), previous_out / "reconciliation.parquet")
-    code, output = _run("check", "--out", str(previous_out))
+    pq.write_table(table.from_pylist(rows, schema=table.schema), out / "reconciliation.parquet")
+    code, output = _run("check", "--out", str(out))
     assert code == 1
     assert ": mismatch: " in output
 
@@ -61,45 +48,38 @@ def test_check_without_a_build(tmp_path: Path) -> None:
     assert output.splitlines()[-1].startswith(f"{tmp_path}/nothing/reconciliation.parquet: output-missing: ")
 
 
-def _failing_build(raw: Path, out: Path) -> tuple[int, str]:
-    before = _digest(out)
-    code, output = _run("build", str(raw), "--out", str(out))
-    assert _digest(out) == before, "a failed build must leave out/ as it was"
-    return code, output.strip().splitlines()[-1]
-
-
-def test_empty_file(tmp_path: Path, previous_out: Path) -> None:
+def test_empty_file(tmp_path: Path, out: Path) -> None:
     raw = tmp_path / "empty.txt"
     raw.write_bytes(b"")
-    code, line = _failing_build(raw, previous_out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line == f"{raw}: empty-input: the file is empty; put the report's text in it or remove it from raw/"
 
 
-def test_binary_named_txt(tmp_path: Path, previous_out: Path) -> None:
+def test_binary_named_txt(tmp_path: Path, out: Path) -> None:
     raw = tmp_path / "report.txt"
     raw.write_bytes(bytes(range(256)) * 4)
-    code, line = _failing_build(raw, previous_out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line.startswith(f"{raw}: not-a-report: the file holds binary bytes, not text; ")
 
 
-def test_a_document_that_is_no_appeal(tmp_path: Path, previous_out: Path) -> None:
+def test_a_document_that_is_no_appeal(tmp_path: Path, out: Path) -> None:
     """An IOM page on migration policy (a seed document): IOM prose, no appeal."""
     raw = tmp_path / "policy.txt"
     shutil.copy(FIXTURES / "not_an_appeal_policy_page.txt", raw)
-    code, line = _failing_build(raw, previous_out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line.startswith(f"{raw}: not-a-report: ")
 
 
-def test_amount_with_a_stray_letter(tmp_path: Path, previous_out: Path) -> None:
+def test_amount_with_a_stray_letter(tmp_path: Path, out: Path) -> None:
     lines = RAW.read_text(encoding="utf-8").split("\n")
     assert lines[809] == "5,000,000"  # Burundi's emergency programme
     lines[809] = "5,0O0,000"
     raw = tmp_path / "mi-2015.txt"
     raw.write_text("\n".join(lines), encoding="utf-8")
-    code, line = _failing_build(raw, previous_out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line == (
         f"{raw}:810: amount-unparseable: cannot read the programme amount '5,0O0,000'; "
@@ -123,12 +103,12 @@ def test_explain_the_multiregional_part(built_2015: tuple[Path, BuildReport]) ->
     assert output.strip().splitlines()[-2].startswith("not checked: ")
 
 
-def test_the_same_project_sheet_twice(tmp_path: Path, previous_out: Path) -> None:
+def test_the_same_project_sheet_twice(tmp_path: Path, out: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(PROJECT, raw / "a.txt")
     shutil.copy(PROJECT, raw / "b.txt")
-    code, line = _failing_build(raw, previous_out)
+    code, line = failing_build(raw, out)
     assert code == 2
     expected = f"{raw}/b.txt: duplicate-report: IDF project TC.0993 is already read from {raw}/a.txt;"
     assert line == f"{expected} keep one copy of each report in raw/"

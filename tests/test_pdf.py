@@ -4,8 +4,6 @@ the text path gives, with page references; the classic traps of PDF text; bad PD
 from __future__ import annotations
 
 import csv
-import hashlib
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
-from typer.testing import CliRunner
 
-from etl.cli import app
 from etl.errors import UnreadablePdf
 from etl.extract import path_to_document
 from etl.extract.text import bytes_to_document
@@ -25,7 +21,7 @@ from etl.pipeline import BuildReport, build
 from etl.segment.regions import document_to_regions
 from etl.segment.table import lines_to_table
 from tests import pdfgen as g
-from tests.conftest import RAW, ROOT, read
+from tests.conftest import RAW, ROOT, failing_build, read
 
 LINES = g.read_lines(RAW)
 NAMES = [r["name"] for r in csv.DictReader((ROOT / "etl" / "data" / "countries.csv").open(encoding="utf-8"))]
@@ -175,33 +171,13 @@ def _trimmed(lines: list[str]) -> list[str]:
 
 # --- bad PDFs ----------------------------------------------------------------------------------
 
-runner = CliRunner()
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
-@pytest.fixture
-def out(tmp_path: Path, built_2015: tuple[Path, BuildReport]) -> Path:
-    folder = tmp_path / "out"
-    shutil.copytree(built_2015[0], folder)
-    return folder
-
-
-def _build(raw: Path, out: Path) -> tuple[int, str]:
-    before = _digest(out)
-    result = runner.invoke(app, ["build", str(raw), "--out", str(out)])
-    assert _digest(out) == before, "a failed build must leave out/ byte-identical"
-    return result.exit_code, result.output.strip().splitlines()[-1]
-
 
 def test_encrypted_pdf(tmp_path: Path, out: Path) -> None:
     raw = tmp_path / "locked.pdf"
     c = Canvas(str(raw), pagesize=A4, encrypt="secret")
     c.drawString(50, 700, "Migration Initiatives 2015")
     c.save()
-    code, line = _build(raw, out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line == f"{raw}: unreadable-pdf: the PDF is encrypted; give an unencrypted copy, or its text as a .txt file"
 
@@ -209,7 +185,7 @@ def test_encrypted_pdf(tmp_path: Path, out: Path) -> None:
 def test_corrupt_pdf(tmp_path: Path, out: Path) -> None:
     raw = tmp_path / "corrupt.pdf"
     raw.write_bytes(b"%PDF-1.4\n" + b"this is not a PDF body\n" * 50)
-    code, line = _build(raw, out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line.startswith(f"{raw}: unreadable-pdf: ")
 
@@ -219,7 +195,7 @@ def test_truncated_pdf(tmp_path: Path, out: Path) -> None:
     g.render_report(LINES[490:700], whole)
     raw = tmp_path / "truncated.pdf"
     raw.write_bytes(whole.read_bytes()[: len(whole.read_bytes()) // 3])
-    code, line = _build(raw, out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line.startswith(f"{raw}") and ": unreadable-pdf: " in line
 
@@ -227,7 +203,7 @@ def test_truncated_pdf(tmp_path: Path, out: Path) -> None:
 def test_pdf_with_no_pages(tmp_path: Path, out: Path) -> None:
     raw = tmp_path / "empty.pdf"
     raw.write_bytes(_no_pages())
-    code, line = _build(raw, out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line == (
         f"{raw}: unreadable-pdf: the PDF has no pages; give a PDF with a text layer, or the report's text as a"
@@ -243,7 +219,7 @@ def test_image_only_pdf(tmp_path: Path, out: Path) -> None:
         c.rect(50, 50, 400, 700, stroke=0, fill=1)  # a page of "scanned" ink, no text
         c.showPage()
     c.save()
-    code, line = _build(raw, out)
+    code, line = failing_build(raw, out)
     assert code == 2
     assert line == (
         f"{raw}#p1: unreadable-pdf: no text on any of its 3 pages (a scanned image without a text layer?);"

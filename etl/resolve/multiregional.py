@@ -18,6 +18,7 @@ import regex
 
 from etl.errors import Unresolved
 from etl.gazetteer import load_gazetteer, normalize
+from etl.resolve.textmodel import FUNCTION_WORDS
 from etl.segment.multiregional import (
     Block,
     Heading,
@@ -30,40 +31,8 @@ from etl.source import Document, Line, SourceRef
 
 _SENTENCE = regex.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _STEM = regex.compile(r"[a-z][a-z'\u2019-]{2,}")
-_STOP = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "with",
-        "will",
-        "iom",
-        "its",
-        "this",
-        "that",
-        "are",
-        "from",
-        "have",
-        "has",
-        "been",
-        "also",
-        "which",
-        "such",
-        "their",
-        "into",
-        "other",
-        "more",
-        "through",
-        "these",
-        "than",
-        "would",
-        "usd",
-        "funding",
-        "required",
-        "requirement",
-        "total",
-    ]
-)
+# words that say nothing of what a text is about, and those every amount sentence uses
+_STOP = FUNCTION_WORDS | frozenset(["been", "than", "would", "usd", "funding", "required", "requirement", "total"])
 NEAR = 0.5  # per block the owner's text is away from it (log scale), a small preference for the nearer
 STATED = 2.0  # an initiative whose own text states its amount rarely states another
 SUBJECT = 1.0  # "This programme requires ...": the initiative whose own text calls itself a programme

@@ -23,7 +23,7 @@ from etl.segment.zone import ZoneItem
 from etl.source import Line
 
 _WORD = regex.compile(r"[a-z][a-z-]{2,}")
-_FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = frozenset(
     [
         "the",
         "and",
@@ -74,7 +74,7 @@ def text_words(lines: Sequence[Line], span: tuple[int, int]) -> list[str]:
     for i in range(*span):
         if is_target_populations(lines[i].text):
             break
-        words += [w for w in _WORD.findall(normalize(lines[i].text)) if w not in _FUNCTION_WORDS]
+        words += [w for w in _WORD.findall(normalize(lines[i].text)) if w not in FUNCTION_WORDS]
     return words
 
 
