@@ -6,9 +6,15 @@ build are not exceptions but rows of the `issues` and `reconciliation` tables.
 
 from __future__ import annotations
 
-from typing import ClassVar
+import functools
+import traceback
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
 
 from etl.source import SourceRef
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 EXIT_OK = 0
 EXIT_UNRECONCILED = 1
@@ -28,9 +34,35 @@ class EtlError(Exception):
         self.value = value
         super().__init__(self.line())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Picklable, so an error raised in a worker process reaches the parent whole (a pool
+        whose result cannot be unpickled waits forever)."""
+        return (_rebuild, (type(self), self.where, self.message, self.fix, self.value))
+
     def line(self) -> str:
         shown = f" {self.value!r}" if self.value is not None else ""
         return f"{self.where}: {self.code}: {self.message}{shown}; {self.fix}"
+
+
+def _rebuild(kind: type[EtlError], where: str, message: str, fix: str, value: str | None) -> EtlError:
+    return kind(where, message, fix=fix, value=value)
+
+
+def in_worker(function: Callable[[T], R]) -> Callable[[T], R]:
+    """For a function run in a pool's worker process: an unexpected exception comes back as a
+    RuntimeError carrying its traceback (an exception the parent cannot unpickle would leave
+    the pool waiting forever); an EtlError comes back as itself."""
+
+    @functools.wraps(function)
+    def run(argument: T) -> R:
+        try:
+            return function(argument)
+        except EtlError:
+            raise
+        except Exception:
+            raise RuntimeError(f"in a worker process:\n{traceback.format_exc()}") from None
+
+    return run
 
 
 class EmptyInput(EtlError):

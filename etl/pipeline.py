@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from etl.cache import cache_key, load_rows, save_rows
-from etl.errors import EXIT_OK, EXIT_UNRECONCILED, DuplicateReport
+from etl.errors import EXIT_OK, EXIT_UNRECONCILED, DuplicateReport, in_worker
 from etl.extract import discover, fingerprint, is_pdf, path_to_document
 from etl.gazetteer import load_gazetteer
 from etl.load import rows_to_table, write_tables
@@ -170,6 +170,7 @@ def _parse_all(docs: list[Document], time_limit: float, say: Callable[[str], Non
     return parsed
 
 
+@in_worker
 def _parse_pending(n: int) -> Rows:
     rows = Rows()
     doc, time_limit = _PENDING[n]

@@ -30,10 +30,16 @@ class SourceRef:
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One line of a document's text stream, with its place in the raw file."""
+    """One line of a document's text stream, with its place in the raw file.
+
+    `fresh`: a page or column starts with this line, so a paragraph does not run on into it from
+    the line before. A PDF's extractor knows it from the page; a text export marks it (when at
+    all) by a leading space, which is all the text path has to go by.
+    """
 
     text: str
     ref: SourceRef
+    fresh: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,9 @@ The layout is a contract the extractor (etl/extract/pdf.py) relies on:
 
 * A4 portrait, margins left/right 50 pt, top 60 pt, bottom 70 pt.
 * Body: two columns 235 pt wide (x0 = 50 and x0 = 310.28; gap 25.28 pt), Helvetica 8.5 pt,
-  leading 11 pt. One input line = one drawn text line at the column's left edge, never wrapped.
+  leading 11 pt. One input line = one drawn text line at the column's left edge, never wrapped,
+  without its leading and trailing spaces (a text export's leading space marks a page start;
+  a published PDF has none, so none is drawn).
   A line wider than the column is drawn at a smaller size that fits; below 5 pt it is condensed
   instead (horizontal scaling), so no line leaves its column. A blank line advances one
   leading. Columns fill top to bottom, left then right, then the next page.
@@ -264,7 +266,7 @@ class _Body:
 
     def line(self, text: str) -> None:
         self._make_room()
-        text = text.rstrip()
+        text = text.strip()  # a published PDF draws no leading space (a text export's page-start mark)
         if text.strip():
             self._ensure_open()
             size = fit_size(text)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from etl.cli import app
+from etl.errors import EtlError
 from etl.pipeline import BuildReport
 from tests.conftest import RAW, digest, failing_build, read
 
@@ -138,3 +141,26 @@ def test_a_mismatch_rejects_the_tables(tmp_path: Path, out: Path) -> None:
     assert digest(out) == before
     assert (out.parent / "out.rejected" / "reconciliation.parquet").exists()
     assert "rejected: " in result.output
+
+
+def test_an_error_in_a_worker_process_reaches_the_user(tmp_path: Path, out: Path) -> None:
+    """Two reports resolved in parallel processes, one with an unknown country: the error comes
+    back from its process as the documented line (it once left the pool waiting forever)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("\n".join(LINES), encoding="utf-8")
+    other = "\n".join(LINES).replace("Migration Initiatives 2015", "Migration Initiatives 2016").split("\n")
+    other[other.index("Burundi")] = "Atlantis"  # the regional table's row
+    (raw / "b.txt").write_text("\n".join(other), encoding="utf-8")
+    before = digest(out)
+    result = CliRunner().invoke(app, ["build", str(raw), "--out", str(out), "--jobs", "2"])
+    assert digest(out) == before
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].startswith(f"{raw}/b.txt:559: unknown-country: ")
+
+
+@pytest.mark.parametrize("kind", EtlError.__subclasses__())
+def test_every_error_survives_a_process_boundary(kind: type[EtlError]) -> None:
+    error = kind("raw/x.txt:3", "what was wrong", fix="how to fix it", value="1,2O0")
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is kind and again.line() == error.line()

@@ -36,7 +36,7 @@ from typing import Any
 
 import regex
 
-from etl.errors import EmptyInput, UnreadablePdf
+from etl.errors import EmptyInput, UnreadablePdf, in_worker
 from etl.source import Document, Line, SourceRef
 
 BAND = 0.06  # the running header and footer live in the top and bottom 6% of a page
@@ -155,6 +155,7 @@ def _runs(pages: int, jobs: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, pages)) for start in range(0, pages, size)]
 
 
+@in_worker
 def _read_run(run: tuple[int, int]) -> list[PageText]:
     assert _PENDING is not None
     return _read_range(*_PENDING, *run)
@@ -373,13 +374,14 @@ def _with_blank_lines(pages: list[PageText], display: str) -> Iterator[Line]:
         """A column's lines; `above`/`below`: the baselines its blank space is measured from."""
         nonlocal number
         previous = above
-        for x in placed:
+        for n, x in enumerate(placed):
             if previous is not None:
                 for _ in range(_slots(x.baseline - previous, leading) - 1):
                     number += 1
                     yield Line("", SourceRef(display, line=number, page=page.number))
             number += 1
-            yield Line(x.text, SourceRef(display, line=number, page=page.number, bbox=x.box))
+            ref = SourceRef(display, line=number, page=page.number, bbox=x.box)
+            yield Line(x.text, ref, fresh=n == 0 or x.text.startswith(" "))  # a column's first line
             previous = x.baseline
         if below is not None and previous is not None:
             for _ in range(_slots(below - previous, leading)):

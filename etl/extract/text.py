@@ -45,7 +45,7 @@ def bytes_to_document(data: bytes, where: str) -> Document:
     """A text report's bytes -> its document."""
     text = decode_report_text(data, where)
     lines = tuple(
-        Line(text=line, ref=SourceRef(file=where, line=number))
+        Line(text=line, ref=SourceRef(file=where, line=number), fresh=line.startswith(" "))
         for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1)
     )
     return Document(path=where, sha256=hashlib.sha256(data).hexdigest(), lines=lines, kind="text")

@@ -10,7 +10,7 @@ import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from etl.errors import TableUnreadable, Truncated
+from etl.errors import TableUnreadable, Truncated, in_worker
 from etl.gazetteer import Gazetteer
 from etl.resolve.figures import RegionFigures, resolution_to_figures
 from etl.resolve.layout import Layout, amount_value, table_and_zone_to_layout
@@ -111,6 +111,7 @@ def document_to_figures(
 _SHARED: list[tuple[Laid, TextModel, tuple[Line, ...], float]] = []
 
 
+@in_worker
 def _resolve_shared(n: int) -> RegionFigures:
     return _resolve(*_SHARED[n])
 

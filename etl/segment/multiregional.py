@@ -135,7 +135,7 @@ def lines_to_multiregional(lines: tuple[Line, ...], start: int) -> Multiregional
             previous_blank = True
             i += 1
             continue
-        if raw.startswith(" "):  # a page or column starts: a paragraph may not go on across it
+        if lines[i].fresh:  # a page or column starts: a paragraph may not go on across it
             close()
             previous_blank = True
         span, name = _group_at(lines, i, end, groups, seen)
@@ -186,7 +186,7 @@ def _bullet_groups(lines: tuple[Line, ...], i: int, end: int) -> tuple[list[str]
             and lines[i].text.strip()
             and not lines[i].text.strip().startswith("•")
             and _is_title_line(lines[i].text, continuation=True)
-            and not lines[i].text.startswith(" ")
+            and not lines[i].fresh
             and not _caps(lines[i].text)  # a heading in capitals after the list
             and _ends_open(name)  # "International Partnerships at the" / "Global and Regional Levels"
         ):
@@ -262,7 +262,7 @@ def _title_span(lines: tuple[Line, ...], i: int, end: int) -> int:
     while span < 4 and i + span < end and _is_title_line(lines[i + span].text, continuation=True, last=False):
         line = lines[i + span].text
         repeated = set(_content(line))
-        if line.startswith(" ") or (repeated and repeated <= words):
+        if lines[i + span].fresh or (repeated and repeated <= words):
             break  # a page break, or the text starts by naming the initiative again
         words |= set(_content(line))
         span += 1

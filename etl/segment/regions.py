@@ -136,14 +136,15 @@ def _is_programme_item(lines: tuple[Line, ...], i: int, gaz: Gazetteer) -> bool:
 
 
 def _population_end(lines: tuple[Line, ...], i: int, limit: int) -> int:
-    while i < limit and _is_population(lines[i].text):
+    while i < limit and _is_population(lines[i]):
         i += 1
     return i
 
 
-def _is_population(text: str) -> bool:
+def _is_population(line: Line) -> bool:
+    text = line.text
     stripped = text.strip()
-    return bool(stripped) and not text.startswith(" ") and len(stripped) <= 60 and not stripped.endswith(".")
+    return bool(stripped) and not line.fresh and len(stripped) <= 60 and not stripped.endswith(".")
 
 
 def _region_name(doc: Document, start: int, end: int, previous_end: int, gaz: Gazetteer) -> tuple[str, str, SourceRef]:

@@ -120,15 +120,16 @@ def target_populations(lines: tuple[Line, ...], start: int, end: int) -> tuple[t
         if is_target_populations(lines[i].text):
             found: list[str] = []
             j = i + 1
-            while j < end and _is_population(lines[j].text):
+            while j < end and _is_population(lines[j]):
                 found.append(lines[j].text.strip())
                 j += 1
             return tuple(found), i
     return None
 
 
-def _is_population(text: str) -> bool:
-    stripped = text.strip()
-    if not stripped or text[:1].isspace() or len(stripped) > 60 or stripped.endswith("."):
+def _is_population(line: Line) -> bool:
+    """A line of a target-populations list: short, no sentence, on the same page and column."""
+    stripped = line.text.strip()
+    if not stripped or line.fresh or len(stripped) > 60 or stripped.endswith("."):
         return False
     return parse_amount(stripped) is None and not is_marker(stripped) and normalize(stripped) != ""
