@@ -182,9 +182,9 @@ def _draw(c: Canvas, text: str, x: float, y: float, face: str, size: float, *, a
         c.drawString(x, y, text)
 
 
-def draw_running_header_footer(c: Canvas) -> None:
+def draw_running_header_footer(c: Canvas, height: float = PAGE_HEIGHT) -> None:
     """The running header and the page number (the physical page, cover included) on this page."""
-    _draw(c, HEADER_TEXT, HEADER_X, HEADER_BASELINE, BODY_FONT, HEADER_SIZE)
+    _draw(c, HEADER_TEXT, HEADER_X, height - 40.0, BODY_FONT, HEADER_SIZE)
     _draw(c, str(c.getPageNumber()), FOOTER_CENTRE_X, FOOTER_BASELINE, BODY_FONT, FOOTER_SIZE, align="centre")
 
 
@@ -269,17 +269,7 @@ class _Body:
         text = text.strip()  # a published PDF draws no leading space (a text export's page-start mark)
         if text.strip():
             self._ensure_open()
-            size = fit_size(text)
-            x, y = COLUMN_X0[self.col], slot_baseline(self.slot, self.top)
-            natural = text_width(text, BODY_FONT, size)
-            if natural <= COLUMN_WIDTH:
-                _draw(self.c, text, x, y, BODY_FONT, size)
-            else:  # even at 5 pt too wide: condensed to the column's width
-                t = self.c.beginText(x, y)
-                t.setFont(_font(BODY_FONT), size)
-                t.setHorizScale(math.floor(COLUMN_WIDTH / natural * 10000) / 100)
-                t.textOut(text)
-                self.c.drawText(t)
+            _draw_body_line(self.c, text, COLUMN_X0[self.col], slot_baseline(self.slot, self.top))
         self.slot += 1
 
 
@@ -371,6 +361,7 @@ def render_report(
     *,
     tables: dict[int, TableSpec] | None = None,
     cover: bool = False,
+    follow_marks: bool = False,
 ) -> int:
     """Render ``lines`` as a two-column report PDF at ``path``; returns the number of pages.
 
@@ -378,6 +369,11 @@ def render_report(
     table drawn on page(s) of its own just before that line; the body resumes on a new page.
     ``cover`` adds a first page with the title and subtitle only (no header, no footer); page
     numbers in footers count it.
+
+    ``follow_marks`` lays the text out as the PDF it was exported from was: a text export marks
+    the first line of each page or column with a leading space, so each such line starts a new
+    column here, and a page is as tall as its longer column needs (A4 at least). The extractor
+    then sees its column starts where the text has its marks.
     """
     tables = dict(tables or {})
     bad = [i for i in tables if not 0 <= i <= len(lines)]
@@ -388,6 +384,10 @@ def render_report(
     if cover:
         _draw_cover(c)
         pages += 1
+    if follow_marks:
+        pages += _render_following_marks(c, lines, tables)
+        c.save()
+        return pages
     body = _Body(c)
     boxes = find_boxes(lines)
     box_end = -1
@@ -410,6 +410,74 @@ def render_report(
         pages += render_table_page(c, spec.region_title, spec.countries, spec.areas, spec.total)
     c.save()
     return pages + body.pages
+
+
+def _render_following_marks(c: Canvas, lines: list[str], tables: dict[int, TableSpec]) -> int:
+    """Columns that start where the text's leading-space marks say; returns the pages drawn."""
+    items: list[tuple[int, int] | TableSpec] = []  # runs of lines [start, end), and tables
+    start = 0
+    for i in range(len(lines) + 1):
+        cut = i == len(lines) or i in tables or (lines[i].startswith(" ") and i > start)
+        if cut and i > start:
+            items.append((start, i))
+            start = i
+        if i in tables:
+            items.append(tables[i])
+    boxes = find_boxes(lines)
+    in_box = {k for label, amount in boxes.items() for k in range(label, amount + 1)}
+    pages = 0
+    page: list[tuple[int, int]] = []
+
+    def finish() -> None:
+        nonlocal pages
+        if not page:
+            return
+        tallest = max(end - begin for begin, end in page)
+        height = max(PAGE_HEIGHT, MARGIN_TOP + MARGIN_BOTTOM + tallest * LEADING)
+        c.setPageSize((PAGE_WIDTH, height))
+        draw_running_header_footer(c, height)
+        for col, (begin, end) in enumerate(page):
+            top = height - MARGIN_TOP
+            for k in range(begin, end):  # the grey box behind each line of a programme box
+                if k in in_box:
+                    c.saveState()
+                    c.setFillGray(BOX_GREY)
+                    y = top - (k - begin + 1) * LEADING
+                    c.rect(COLUMN_X0[col] - BOX_PAD_X, y, COLUMN_WIDTH + 2 * BOX_PAD_X, LEADING, stroke=0, fill=1)
+                    c.restoreState()
+            for k in range(begin, end):
+                text = lines[k].strip()
+                if text:
+                    _draw_body_line(c, text, COLUMN_X0[col], slot_baseline(k - begin, top))
+        c.showPage()
+        pages += 1
+        page.clear()
+
+    for item in items:
+        if isinstance(item, TableSpec):
+            finish()
+            c.setPageSize(A4)
+            pages += render_table_page(c, item.region_title, item.countries, item.areas, item.total)
+            continue
+        page.append(item)
+        if len(page) == 2:
+            finish()
+    finish()
+    return pages
+
+
+def _draw_body_line(c: Canvas, text: str, x: float, y: float) -> None:
+    """A body line at 8.5 pt, smaller if it is too wide, condensed below 5 pt: never past its column."""
+    size = fit_size(text)
+    natural = text_width(text, BODY_FONT, size)
+    if natural <= COLUMN_WIDTH:
+        _draw(c, text, x, y, BODY_FONT, size)
+        return
+    t = c.beginText(x, y)
+    t.setFont(_font(BODY_FONT), size)
+    t.setHorizScale(math.floor(COLUMN_WIDTH / natural * 10000) / 100)
+    t.textOut(text)
+    c.drawText(t)
 
 
 def _draw_cover(c: Canvas) -> None:

@@ -4,9 +4,11 @@ the text path gives, with page references; the classic traps of PDF text; bad PD
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -63,7 +65,7 @@ def region_built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     build([text], folder / "out-text")
     kept, tables = g.with_table_pages(excerpt, folder / "out-text")
     pdf = folder / f"{region_id}.pdf"
-    g.render_report(kept, pdf, tables=tables)
+    g.render_report(kept, pdf, tables=tables, follow_marks=True)
     build([pdf], folder / "out-pdf", jobs=2)
     return folder / "out-text", folder / "out-pdf", region_id
 
@@ -78,13 +80,16 @@ def test_a_pdf_gives_the_rows_the_text_gives(region_built: tuple[Path, Path, str
 
 def test_pdf_rows_name_their_page_and_box(region_built: tuple[Path, Path, str]) -> None:
     _, pdf_out, region_id = region_built
+    with pdfplumber.open(pdf_out.parent / f"{region_id}.pdf") as pdf:
+        sizes = {n: (float(p.width), float(p.height)) for n, p in enumerate(pdf.pages, start=1)}
     for table in ("region_countries", "region_areas", "programmes"):
         for r in read(pdf_out, table):
             file, page = str(r["source_ref"]).rsplit("#p", 1)
             assert file.endswith(f"/{region_id}.pdf") and page.isdigit()
             if r["status"] != "missing":
+                width, height = sizes[int(page)]
                 x0, top, x1, bottom = (float(v) for v in str(r["source_box"]).split(","))
-                assert 0 <= x0 < x1 <= g.PAGE_WIDTH and 0 <= top < bottom <= g.PAGE_HEIGHT
+                assert 0 <= x0 < x1 <= width and 0 <= top < bottom <= height
     (report,) = read(pdf_out, "reports")
     assert report["source_kind"] == "pdf"
 
@@ -137,6 +142,84 @@ def test_amount_wider_than_its_column_gap(tmp_path: Path) -> None:
     assert _texts(path) == expected
 
 
+def _page(path: Path, draw: Callable[[Canvas], None]) -> list[str]:
+    c = Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 8.5)
+    draw(c)
+    c.showPage()
+    c.save()
+    return _texts(path)
+
+
+_PROSE = [
+    "IOM aims to hold regional workshops in the",
+    "Regional Administrative Centres and at its",
+    "Headquarters, with the governments concerned.",
+]
+
+
+def test_justified_lines_stay_whole(tmp_path: Path) -> None:
+    """Words set far apart (a justified line, no space drawn) are one line, not table cells."""
+
+    def draw(c: Canvas) -> None:
+        for k, line in enumerate(_PROSE):
+            words = line.split()
+            step = (235 - sum(c.stringWidth(w) for w in words)) / (len(words) - 1)
+            for x0, y in ((50, 700), (310, 700)):
+                x = x0
+                for w in words:
+                    c.drawString(x, y - 11 * k, w)
+                    x += c.stringWidth(w) + step
+
+    assert _page(tmp_path / "justified.pdf", draw) == _PROSE + _PROSE
+
+
+def test_a_narrow_gutter_still_separates_the_columns(tmp_path: Path) -> None:
+    left = [f"left column line {k:02d} runs to the very edge of it" for k in range(12)]
+    right = [f"right column line {k}" for k in range(12)]
+
+    def draw(c: Canvas) -> None:
+        for k in range(12):
+            c.drawString(50, 700 - 11 * k, left[k])
+            c.drawString(50 + c.stringWidth(left[0]) + 10, 700 - 11 * k, right[k])  # a 10 pt gutter
+
+    assert _page(tmp_path / "gutter.pdf", draw) == left + right
+
+
+def test_a_table_across_the_page_keeps_its_rows(tmp_path: Path) -> None:
+    rows = [
+        ("Country", "USD"),
+        ("Burundi", "4,500,000"),
+        ("Kenya", "9,000,000"),
+        ("Total funding requirement", "13,500,000"),
+    ]
+
+    def draw(c: Canvas) -> None:
+        for k, (label, amount) in enumerate(rows):
+            c.drawString(50, 700 - 13 * k, label)
+            c.drawRightString(545, 700 - 13 * k, amount)
+
+    assert _page(tmp_path / "wide-table.pdf", draw) == [x for row in rows for x in row]
+
+
+def test_header_footer_by_baseline_fake_bold_and_upside_down(tmp_path: Path) -> None:
+    def draw(c: Canvas) -> None:
+        c.drawString(50, g.PAGE_HEIGHT - 30, "Migration Initiatives 2015")  # running header
+        c.drawCentredString(g.PAGE_WIDTH / 2, 30, "17")  # page number
+        c.setFont("Helvetica-Bold", 24)
+        c.drawString(50, g.PAGE_HEIGHT - 65, "EAST AND HORN")  # a heading reaching into the band
+        c.drawString(50.4, g.PAGE_HEIGHT - 65, "EAST AND HORN")  # drawn twice: fake bold
+        c.setFont("Helvetica", 8.5)
+        c.drawString(50, 600, "Funding requirement (in USD)")
+        c.saveState()
+        c.translate(400, 300)
+        c.rotate(180)
+        c.drawString(0, 0, "upside down")
+        c.restoreState()
+
+    assert _page(tmp_path / "edges.pdf", draw) == ["EAST AND HORN", "Funding requirement (in USD)"]
+
+
 def test_pages_over_processes_read_the_same(tmp_path: Path) -> None:
     path = tmp_path / "excerpt.pdf"
     g.render_report(LINES[490:1500], path)
@@ -154,19 +237,18 @@ _PRINTABLE = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_
     )
 )
 def test_any_column_text_comes_back_line_for_line(tmp_path: Path, lines: list[str]) -> None:
-    """Lines flowed into columns and pages come back in order, blank lines included. (Blank
-    lines before the first text or after the last are not recoverable from the page alone.)"""
+    """Lines flowed into columns and pages come back in order, and the blank lines between two
+    lines of a column with them. (A blank line at the top or bottom of a column stands for
+    nothing: the next column's first line is marked `fresh` instead.)"""
     assume(any(lines))
     path = tmp_path / "lines.pdf"
     g.render_report(lines, path)
-    got = [line.text for line in path_to_document(path).lines]
-    assert _trimmed(got) == _trimmed(lines)
-
-
-def _trimmed(lines: list[str]) -> list[str]:
-    start = next(n for n, line in enumerate(lines) if line)
-    end = max(n for n, line in enumerate(lines) if line)
-    return lines[start : end + 1]
+    doc = path_to_document(path)
+    got = [line.text for line in doc.lines]
+    assert [t for t in got if t] == [t for t in lines if t]
+    assert got.count("") <= lines.count("")
+    starts = [n for n, line in enumerate(doc.lines) if line.fresh]
+    assert starts and starts[0] == 0
 
 
 # --- bad PDFs ----------------------------------------------------------------------------------
@@ -222,8 +304,9 @@ def test_image_only_pdf(tmp_path: Path, out: Path) -> None:
     code, line = failing_build(raw, out)
     assert code == 2
     assert line == (
-        f"{raw}#p1: unreadable-pdf: no text on any of its 3 pages (a scanned image without a text layer?);"
-        " run OCR on it first (e.g. ocrmypdf), or give the report's text as a .txt file"
+        f"{raw}#p1: unreadable-pdf: no text that reads left to right in the body of any of its 3 pages"
+        " (a scanned image without a text layer? text set sideways?); run OCR on it first (e.g. ocrmypdf),"
+        " or give the report's text as a .txt file"
     )
 
 

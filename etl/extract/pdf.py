@@ -2,20 +2,21 @@
 
 Each page's characters (pdfplumber) are read by position, never by text:
 
-1. The running header and footer are dropped: whatever lies in the top or bottom band of the
-   page (`BAND` of its height), page numbers included.
+1. The running header and footer are dropped: text whose baseline lies in the top or bottom
+   band of the page (`BAND` of its height), page numbers included. Text turned sideways or
+   upside down is left out; a character printed twice over itself (fake bold) is read once.
 2. Characters sharing a baseline (the text matrix's y: a condensed or larger line has other
-   tops) form a row; a row splits into segments at gaps wider than `GAP`: the two columns, or
-   the label and the amount of a table row.
+   tops) form a row; a row splits into pieces at gaps wider than `GAP` font sizes with no space
+   drawn in them: the two columns, words set apart, a table's label and amount.
 3. The gutter is the x near the middle of the page that the fewest segments cross. A segment
    across it of several words (a heading over both columns) cuts the page into bands; a single
    word across it (an amount wider than its column) stays in the column it starts in.
 4. Reading order: band by band, the left column top to bottom, then the right one. Two segments
    on one row of a column (a table's label and amount) become two lines, label first; a label
    wrapped onto the next row (no amount there, same left edge) is joined to it first.
-5. Blank lines come back from the vertical space: a gap of n line heights between two lines of a
-   column, above the first line of a column, or (when the text flows on to the next column)
-   below its last, gives n - 1 (or n) blank lines, as the text export of a PDF has them.
+5. Blank lines come back from the vertical space: a gap of n line heights between two lines of
+   a column gives n - 1 blank lines (a paragraph break). The first line of a column is marked
+   `fresh`: a paragraph does not run on into it from the line before.
 
 Each line's `SourceRef` names the page and the box of its characters (x0, top, x1, bottom in PDF
 points from the page's top left), and its place in the stream (for ordering).
@@ -39,8 +40,11 @@ import regex
 from etl.errors import EmptyInput, UnreadablePdf, in_worker
 from etl.source import Document, Line, SourceRef
 
-BAND = 0.06  # the running header and footer live in the top and bottom 6% of a page
-GAP = 12.0  # points: a wider gap between two characters of a row separates two segments
+BAND = 0.06  # the running header and footer: text whose baseline is in the top or bottom 6% of a page
+MAX_BAND = 50.5  # ... and no more than A4's 6% on a taller page
+GAP = 0.8  # a gap wider than this many font sizes, with no space drawn in it, separates two pieces
+CELL_GAP = 2.5  # ... and this many, before an amount (or "USD"), two cells of a table row
+_CELL = regex.compile(r"^\s*(?:\d{1,3}(?:[,.]\d{3})+|\d+|funded|usd)\s*$", regex.IGNORECASE)
 MAX_PAGES = 3000
 _AMOUNT = regex.compile(r"^\s*(?:\d{1,3}(?:[,.]\d{3})+|\d+|funded)\s*$", regex.IGNORECASE)
 _FIX = "give a PDF with a text layer, or the report's text as a .txt file in raw/"
@@ -97,7 +101,8 @@ def pdf_to_document(path: Path, display: str, jobs: int = 1) -> Document:
     if not any(t.lines for t in texts):
         raise UnreadablePdf(
             f"{display}#p1",
-            f"no text on any of its {pages} pages (a scanned image without a text layer?)",
+            f"no text that reads left to right in the body of any of its {pages} pages"
+            " (a scanned image without a text layer? text set sideways?)",
             fix="run OCR on it first (e.g. ocrmypdf), or give the report's text as a .txt file",
         )
     lines = tuple(_with_blank_lines(texts, display))
@@ -168,7 +173,7 @@ def _read_range(path: Path, display: str, start: int, end: int) -> list[PageText
         for n in range(start, end):
             page = pdf.pages[n]
             try:
-                out.append(page_to_text(n + 1, page.width, page.height, _layout_chars(page)))
+                out.append(page_to_text(n + 1, *_layout_chars(page)))
             except UnreadablePdf:
                 raise
             except Exception as err:
@@ -180,40 +185,43 @@ def _read_range(path: Path, display: str, start: int, end: int) -> list[PageText
     return out
 
 
-def _layout_chars(page: Any) -> list[dict[str, Any]]:
-    """The page's characters from the layout pdfplumber builds with pdfminer, read straight from
-    its objects: pdfplumber's own `page.chars` turns every attribute of every character into a
-    dict first, which costs more than the parsing itself."""
+def _layout_chars(page: Any) -> tuple[float, float, list[dict[str, Any]]]:
+    """The page's width, height and characters, from the layout pdfplumber builds with pdfminer,
+    read straight from its objects: pdfplumber's own `page.chars` turns every attribute of every
+    character into a dict first, which costs more than the parsing itself. The layout's
+    coordinates are the page as displayed (its rotation and the origin of its media box applied);
+    positions here are measured from its top left corner."""
     from pdfminer.layout import LTChar
 
-    edge = float(page.mediabox[3])  # the page's top in PDF coordinates (y grows upwards)
+    layout = page.layout
+    left, edge = float(layout.x0), float(layout.y1)
     out = []
-    for obj in page.layout:
-        if isinstance(obj, LTChar):
+    for obj in layout:
+        if isinstance(obj, LTChar) and obj.upright and obj.matrix[0] > 0:  # no sideways or upside-down text
             out.append(
                 {
                     "text": obj.get_text(),
-                    "x0": obj.x0,
-                    "x1": obj.x1,
+                    "x0": obj.x0 - left,
+                    "x1": obj.x1 - left,
                     "top": edge - obj.y1,
                     "bottom": edge - obj.y0,
                     "baseline": edge - obj.matrix[5],
                     "size": obj.size,
-                    "upright": obj.upright,
                 }
             )
-    return out
+    return float(layout.width), float(layout.height), out
 
 
 def page_to_text(number: int, width: float, height: float, chars: list[dict[str, Any]]) -> PageText:
     """One page's characters -> its lines in reading order (header and footer dropped)."""
-    body = [
-        c for c in chars if c.get("upright", True) and BAND * height <= c["top"] and c["bottom"] <= (1 - BAND) * height
-    ]
-    segments = [s for row in _rows(body, height) for s in _segments(row, height)]
+    band = min(BAND * height, MAX_BAND)
+    body = [c for c in chars if c.get("upright", True) and band <= _baseline(c, height) <= height - band]
+    segments = [s for row in _rows(body, height) for s in _segments(_deduplicated(row), height)]
     if not segments:
         return PageText(number, height, ())
     gutter = _gutter(segments, width)
+    if gutter is not None and _one_table_across(segments, gutter):
+        gutter = None
     spanning = sorted(
         (s for s in segments if gutter is not None and s.x0 < gutter < s.x1 and len(s.text.split()) > 1),
         key=lambda s: s.baseline,
@@ -257,12 +265,25 @@ def _rows(chars: list[dict[str, Any]], height: float) -> Iterator[list[dict[str,
         yield row
 
 
+def _deduplicated(row: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A row's characters without the copies drawn over them (fake bold: each glyph twice,
+    shifted a fraction of a point)."""
+    out: list[dict[str, Any]] = []
+    for c in sorted(row, key=lambda c: c["x0"]):
+        width = out[-1]["x1"] - out[-1]["x0"] if out else 0.0
+        overlaps = out and abs(c["x0"] - out[-1]["x0"]) < 0.3 * width
+        if overlaps and c["text"] == out[-1]["text"]:
+            continue
+        out.append(c)
+    return out
+
+
 def _segments(row: list[dict[str, Any]], height: float) -> list[Segment]:
     row = sorted(row, key=lambda c: c["x0"])
     out: list[Segment] = []
     run: list[dict[str, Any]] = []
     for c in row:
-        if run and c["x0"] - run[-1]["x1"] > GAP:
+        if run and c["x0"] - run[-1]["x1"] > GAP * max(c["size"], run[-1]["size"], 1.0):
             out.append(_segment(run, height))
             run = []
         run.append(c)
@@ -295,55 +316,67 @@ def _segment(run: list[dict[str, Any]], height: float) -> Segment:
 
 
 def _gutter(segments: list[Segment], width: float) -> float | None:
-    """The middle of the widest stretch of the page's middle third that the fewest segments
-    cross, if both sides hold text; None for a page of one column. (On a table page the gap
-    between a label and its amount is empty too, but narrower than the gutter.)"""
-    xs = range(int(width * 0.35), int(width * 0.65) + 1)
-    counts = [sum(1 for s in segments if s.x0 < x < s.x1) for x in xs]
-    fewest = min(counts)
-    runs: list[tuple[int, int]] = []  # (start, end) indices of stretches at the minimum
-    for n, count in enumerate(counts):
-        if count == fewest:
-            if runs and runs[-1][1] == n - 1:
-                runs[-1] = (runs[-1][0], n)
-            else:
-                runs.append((n, n))
-    middle = len(counts) / 2
-    start, end = max(runs, key=lambda r: (r[1] - r[0], -abs((r[0] + r[1]) / 2 - middle)))
-    x = float(xs[0]) + (start + end) / 2
-    left_side = sum(1 for s in segments if s.x1 <= x)
-    right_side = sum(1 for s in segments if s.x0 >= x)
-    if fewest > 0.1 * len(segments) or min(left_side, right_side) == 0:
+    """The middle of the widest stretch of the page's middle third, with text on both sides,
+    that the fewest pieces cross; None for a page of one column. (On a table page the gap
+    between a label and its amount is empty too, but narrower than the gutter; right of a
+    short column the page is empty, but there is no text beyond it.)"""
+    xs = [float(x) for x in range(int(width * 0.35), int(width * 0.65) + 1)]
+    counts: dict[float, int] = {}
+    for x in xs:
+        if any(s.x1 <= x for s in segments) and any(s.x0 >= x for s in segments):
+            counts[x] = sum(1 for s in segments if s.x0 < x < s.x1)
+    if not counts:
         return None
-    return x
+    fewest = min(counts.values())
+    if fewest > 0.1 * len(segments):
+        return None
+    runs: list[list[float]] = []
+    for x in xs:
+        if counts.get(x) == fewest:
+            if runs and runs[-1][-1] == x - 1:
+                runs[-1].append(x)
+            else:
+                runs.append([x])
+    middle = width / 2
+    best = max(runs, key=lambda r: (len(r), -abs((r[0] + r[-1]) / 2 - middle)))
+    return (best[0] + best[-1]) / 2
+
+
+def _one_table_across(segments: list[Segment], gutter: float) -> bool:
+    """A table printed across the page (labels on the left, amounts on the right) is one
+    column: most rows that hold text on both sides of the gap hold a label on its left and
+    only an amount on its right."""
+    rows: dict[float, list[Segment]] = {}
+    for s in segments:
+        rows.setdefault(s.baseline, []).append(s)
+    both = [r for r in rows.values() if any(s.x1 <= gutter for s in r) and any(s.x0 >= gutter for s in r)]
+    across = [
+        r
+        for r in both
+        if all(_AMOUNT.match(s.text) for s in r if s.x0 >= gutter)
+        and not any(_AMOUNT.match(s.text) for s in r if s.x1 <= gutter)
+    ]
+    return len(both) >= 3 and len(across) > 0.5 * len(both)
 
 
 def _column_lines(segments: list[Segment], column: int, band: int) -> list[Placed]:
-    """A column's segments as lines: row by row, the cells of a row left to right, a wrapped
-    table label joined before its amount."""
+    """A column's pieces as lines: row by row, the pieces of a row joined into one line (words
+    set far apart in a justified line stay one line), except a table's cells: an amount (or
+    "USD") far to the right of the rest is a cell of its own. A table label wrapped onto the
+    next row is joined before its amount."""
     rows: list[list[Segment]] = []
     for s in sorted(segments, key=lambda s: (s.baseline, s.x0)):
         if rows and abs(rows[-1][0].baseline - s.baseline) <= 1.0:
             rows[-1].append(s)
         else:
             rows.append([s])
+    cells = [_cells(row) for row in rows]
     out: list[Placed] = []
     n = 0
-    while n < len(rows):
-        row = rows[n]
-        if len(row) > 1 and n + 1 < len(rows) and _continues(row, rows[n + 1]):
-            nxt = rows[n + 1][0]
-            first = row[0]
-            joined = Segment(
-                f"{first.text} {nxt.text.strip()}",
-                first.x0,
-                max(first.x1, nxt.x1),
-                first.top,
-                nxt.bottom,
-                first.baseline,
-                first.size,
-            )
-            row = [joined, *row[1:]]
+    while n < len(cells):
+        row = cells[n]
+        if n + 1 < len(cells) and _continues(row, cells[n + 1]):
+            row = [_join(row[0], cells[n + 1][0]), *row[1:]]
             n += 1
         for s in row:
             out.append(Placed(s.text, (s.x0, s.top, s.x1, s.bottom), s.baseline, column, band, s.size, len(row) > 1))
@@ -351,60 +384,64 @@ def _column_lines(segments: list[Segment], column: int, band: int) -> list[Place
     return out
 
 
+def _cells(row: list[Segment]) -> list[Segment]:
+    out = [row[0]]
+    for piece in row[1:]:
+        if piece.x0 - out[-1].x1 > CELL_GAP * piece.size and _CELL.match(piece.text):
+            out.append(piece)
+        else:
+            out[-1] = _join(out[-1], piece)
+    return out
+
+
+def _join(first: Segment, second: Segment) -> Segment:
+    return Segment(
+        f"{first.text} {second.text.strip()}",
+        first.x0,
+        max(first.x1, second.x1),
+        min(first.top, second.top),
+        max(first.bottom, second.bottom),
+        first.baseline,
+        first.size,
+    )
+
+
 def _continues(row: list[Segment], following: list[Segment]) -> bool:
-    """The next row is the rest of this table row's label: one cell, at the label's left edge,
-    one row below, and no amount."""
+    """The next row is the rest of this table row's label: this row is a label and an amount,
+    the next one cell, at the label's left edge, one row below, and no amount."""
     label, nxt = row[0], following[0]
     return (
-        len(following) == 1
+        len(row) == 2
+        and bool(_CELL.match(row[1].text))
+        and not _CELL.match(label.text)
+        and len(following) == 1
         and abs(nxt.x0 - label.x0) <= 1.0
         and 0 < nxt.baseline - label.baseline <= 2.0 * label.size
-        and not _AMOUNT.match(nxt.text)
-        and not _AMOUNT.match(label.text)
+        and not _CELL.match(nxt.text)
     )
 
 
 def _with_blank_lines(pages: list[PageText], display: str) -> Iterator[Line]:
-    """The document's lines, with the blank lines the vertical space stands for."""
+    """The document's lines, with the blank lines the vertical space between two lines of a
+    column stands for (a paragraph break). Space above a column's first line or below its last
+    stands for nothing: where a column starts, the line says so (`Line.fresh`)."""
     leading = _leading(pages)
-    top, bottom = _body_limits(pages)
     number = 0
-
-    def emit(page: PageText, placed: list[Placed], above: float | None, below: float | None) -> Iterator[Line]:
-        """A column's lines; `above`/`below`: the baselines its blank space is measured from."""
-        nonlocal number
-        previous = above
-        for n, x in enumerate(placed):
-            if previous is not None:
-                for _ in range(_slots(x.baseline - previous, leading) - 1):
-                    number += 1
-                    yield Line("", SourceRef(display, line=number, page=page.number))
-            number += 1
-            ref = SourceRef(display, line=number, page=page.number, bbox=x.box)
-            yield Line(x.text, ref, fresh=n == 0 or x.text.startswith(" "))  # a column's first line
-            previous = x.baseline
-        if below is not None and previous is not None:
-            for _ in range(_slots(below - previous, leading)):
+    for page in pages:
+        groups: dict[tuple[int, int], list[Placed]] = {}
+        for x in page.lines:
+            groups.setdefault((x.band, x.column), []).append(x)
+        for group in groups.values():
+            previous: Placed | None = None
+            for n, x in enumerate(group):
+                if previous is not None and not page.is_table_page:
+                    for _ in range(_slots(x.baseline - previous.baseline, leading) - 1):
+                        number += 1
+                        yield Line("", SourceRef(display, line=number, page=page.number))
                 number += 1
-                yield Line("", SourceRef(display, line=number, page=page.number))
-
-    for p, page in enumerate(pages):
-        if page.is_table_page:
-            yield from emit(page, list(page.lines), None, None)
-            continue
-        if len({x.band for x in page.lines}) > 1:  # a heading across the columns: no page-wide flow
-            groups: dict[tuple[int, int], list[Placed]] = {}
-            for x in page.lines:
-                groups.setdefault((x.band, x.column), []).append(x)
-            for group in groups.values():
-                yield from emit(page, group, None, None)
-            continue
-        flows_on = p + 1 < len(pages) and bool(pages[p + 1].lines) and not pages[p + 1].is_table_page
-        left = [x for x in page.lines if x.column == 0]
-        right = [x for x in page.lines if x.column == 1]
-        first = top - leading  # the slot above the first: its distance counts the blank slots
-        yield from emit(page, left, first, bottom if right else None)
-        yield from emit(page, right, first, bottom if flows_on else None)
+                ref = SourceRef(display, line=number, page=page.number, bbox=x.box)
+                yield Line(x.text, ref, fresh=n == 0 or x.text.startswith(" "))  # a column's first line
+                previous = x
 
 
 def _slots(distance: float, leading: float) -> int:
@@ -429,20 +466,3 @@ def _leading(pages: list[PageText]) -> float:
     if deltas:
         return float(deltas.most_common(1)[0][0])
     return 1.2 * float(sizes.most_common(1)[0][0]) if sizes else 0.0
-
-
-def _body_limits(pages: list[PageText]) -> tuple[float, float]:
-    """The baseline of a full column's first line and of its last (the most common ones)."""
-    firsts: Counter[float] = Counter()
-    lasts: Counter[float] = Counter()
-    for page in pages:
-        if page.is_table_page or not page.lines:
-            continue
-        for column in (0, 1):
-            mine = [x.baseline for x in page.lines if x.column == column and x.band == 0]
-            if mine:
-                firsts[min(mine)] += 1
-                lasts[max(mine)] += 1
-    top = firsts.most_common(1)[0][0] if firsts else 0.0
-    bottom = max(lasts) if lasts else 0.0
-    return top, bottom
