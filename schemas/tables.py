@@ -210,7 +210,7 @@ TABLES: dict[str, TableSpec] = {
                     DICT,
                     "what the amount is: requirement (every box), or as a multiregional sentence states it:"
                     " co_funding, first_year, additional, multi_year (comparable with requirements), per_unit,"
-                    " target, replenishment (not a year's request: never add them up)",
+                    " target, replenishment, received (not a year's request: never add them up)",
                 ),
                 _c(
                     "basis_note",
@@ -222,7 +222,7 @@ TABLES: dict[str, TableSpec] = {
                 _c(
                     "period",
                     STR,
-                    "the period the sentence names: 2015, 2014, '2 years', 'years 2 and 3'; else null",
+                    "the period the sentence names: 2015, 2015-2016, '2 years', 'years 2 and 3', 'per year'; else null",
                     True,
                 ),
                 _c(

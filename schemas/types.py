@@ -46,6 +46,7 @@ Basis = Literal[
     "per_unit",  # per workshop, per course...: a unit cost, not a total
     "target",  # a fund's target size ("targets USD 5 million", "requires USD 30 million to remain ...")
     "replenishment",  # what a fund seeks to be topped up ("USD 4 million to replenish the Fund")
+    "received",  # what was already received or raised: no request at all
 ]
 COMPARABLE_BASES = ("requirement", "co_funding", "first_year", "additional", "multi_year")
 CheckStatus = Literal["ok", "mismatch", "known_discrepancy", "not_checked"]

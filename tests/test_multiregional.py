@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from etl.errors import AmountUnparseable
 from etl.extract.text import bytes_to_document
 from etl.pipeline import BuildReport
 from etl.resolve.multiregional import InitiativeFigure, document_to_initiatives
@@ -192,3 +193,62 @@ def test_the_part_is_not_claimed_as_checked(built_2015: tuple[Path, BuildReport]
 def test_amounts_that_are_no_request_are_marked(built_2015: tuple[Path, BuildReport], basis: str) -> None:
     rows = [r for rs in _part(built_2015[0]).values() for r in rs if r["basis"] == basis]
     assert rows and all(r["status"] == "amount" for r in rows)
+
+
+def _said_in(sentence: str) -> list[tuple[int | None, str, str | None, str | None]]:
+    figures = document_to_initiatives(_document("The EPA was established in 1993.", sentence))
+    return [(f.value, f.basis, f.period, f.note) for f in figures]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "said"),
+    [
+        (
+            "IOM requires USD 200,000 for 2015 and USD 300,000 for 2016.",
+            [(200_000, "requirement", "2015", None), (300_000, "requirement", "2016", None)],
+        ),
+        (
+            "Each costs USD 100,000 per workshop, and USD 1 million is required in total.",
+            [(100_000, "per_unit", None, "per workshop"), (1_000_000, "requirement", None, None)],
+        ),
+        (
+            "It seeks USD 500,000 in co-funding out of a total budget of USD 3.3 million.",
+            [(500_000, "co_funding", None, "of an overall budget of USD 3,300,000")],
+        ),
+        ("The Fund has already raised USD 5 million.", [(5_000_000, "received", None, None)]),
+        ("The funding required is USD 200,000 per year.", [(200_000, "requirement", "per year", None)]),
+        ("First\u2010year funding requirement is USD 200,000.", [(200_000, "first_year", None, None)]),
+        ("It needs USD 2 million over the next 10 years.", [(2_000_000, "multi_year", "10 years", None)]),
+        ("The funding required for 2015-2016 is US$ 400,000.", [(400_000, "requirement", "2015-2016", None)]),
+        ("The U.S. Government asks USD 5 mn for 2016.", [(5_000_000, "requirement", "2016", None)]),
+    ],
+)
+def test_each_amount_is_read_in_its_own_clause(
+    sentence: str, said: list[tuple[int, str, str | None, str | None]]
+) -> None:
+    assert _said_in(sentence) == said
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The funding required is USD 240 000.",
+        "The funding required is USD 1,5 million.",
+        "The funding required is USD 1,500.50.",
+        "The funding required is EUR 300,000.",
+    ],
+)
+def test_an_amount_that_is_not_whole_us_dollars_is_refused(sentence: str) -> None:
+    with pytest.raises(AmountUnparseable) as err:
+        _said_in(sentence)
+    assert err.value.where == "generated:7"
+
+
+def test_a_group_heading_printed_above_the_last_initiative_of_the_group_before() -> None:
+    """'International / Migration Law' (31718) stands just above the Platform on Diasporas' and
+    Migrants' Investments and Remittances for Adaptation, whose text is about climate adaptation:
+    it stays with Migration, Environment and Climate Change."""
+    figures = _figures("multiregional_requirement_for_2014")
+    assert "Platform on Diasporas\u2019 and Migrants\u2019 Investments and Remittances for Adaptation" in _groups(
+        figures
+    )

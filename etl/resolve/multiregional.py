@@ -10,6 +10,7 @@ amount to is recorded as missing.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ def multiregional_to_figures(text: MultiregionalText, lines: tuple[Line, ...]) -
     for n, block in enumerate(text.blocks):
         if owner.get(n) is not None:
             bodies.setdefault(owner[n], []).append(block.text)  # type: ignore[arg-type]
+    _regroup(text, titles, groups, bodies, owners.idf)
     initiatives = [
         Initiative(h.text, h.ref, groups.get(h.index, ""), " ".join(bodies.get(t, []))) for t, h in enumerate(titles)
     ]
@@ -113,6 +115,45 @@ def multiregional_to_figures(text: MultiregionalText, lines: tuple[Line, ...]) -
             figures.append(missing)
     figures.sort(key=lambda f: (f.initiative.title_ref.line or 0, f.ref.line or 0))
     return figures
+
+
+REGROUP = 2.0  # how many times closer to the group before an initiative's text must be to move there
+
+
+def _regroup(
+    text: MultiregionalText,
+    titles: list[Heading],
+    groups: dict[int, str],
+    bodies: dict[int, list[str]],
+    idf: dict[str, float],
+) -> None:
+    """A group heading can be printed just above the last initiative of the group before it
+    (the columns interleave): the first initiative under a heading goes back to the group
+    before when its text is about that group's subject, sharing far more words with that
+    group's initiatives than with those of its own."""
+    order = [h.text for h in text.headings if h.kind == "group"]
+    members: dict[str, list[int]] = {}
+    for t, title in enumerate(titles):
+        members.setdefault(groups.get(title.index, ""), []).append(t)
+
+    def words(ts: list[int]) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for t in ts:
+            out.update(_words(" ".join([titles[t].text, *bodies.get(t, [])])))
+        return out
+
+    for previous, group in itertools.pairwise(order):
+        own = members.get(group, [])
+        before = members.get(previous, [])
+        if len(own) < 2 or not before:
+            continue
+        first = own[0]
+        mine = words([first])
+        closer = _cosine(mine, words(before), idf)
+        if closer > REGROUP * _cosine(mine, words(own[1:]), idf):
+            groups[titles[first].index] = previous
+            members[group] = own[1:]
+            members[previous] = [*before, first]
 
 
 def _group_before(text: MultiregionalText, index: int) -> str:
@@ -341,76 +382,107 @@ def _parent(titles: list[Heading], component: int, groups: dict[int, str]) -> in
     return before[0] if before else component
 
 
-_ROLE_BEFORE = (
-    (regex.compile(r"overall budget of\s*$"), "overall_budget"),
-    (regex.compile(r"target of\s*$"), "target"),
-    (regex.compile(r"\btargets\s*$"), "target"),
+_BUDGET = regex.compile(
+    r"(?:(?:overall|total|whole)\s+(?:project\s+)?budget\s+(?:of|is)|out\s+of\s+(?:a|an|the)\s+"
+    r"(?:(?:overall|total)\s+)?(?:budget\s+(?:of\s+)?)?)\s*$"
 )
-_ROLE_AFTER = (
-    (regex.compile(r"^\s*(?:million\s*)?to replenish"), "replenishment"),
-    (regex.compile(r"^\s*(?:million\s*)?to remain"), "target"),
+_TARGET_BEFORE = regex.compile(r"(?:\btarget\s+of|\btargets)\s*$")
+_TARGET_AFTER = regex.compile(r"^\s*to\s+remain\b")
+_REPLENISH_AFTER = regex.compile(r"^\s*to\s+replenish\b")
+_RECEIVED = regex.compile(
+    r"\b(?:has|have|had)\s+(?:already\s+)?(?:been\s+)?(?:received|raised|secured|mobili[sz]ed)\b"
+    r"|\balready\s+(?:received|raised|secured|funded|pledged)\b"
+)
+_PER_UNIT = regex.compile(
+    r"\bper\s+((?:regional\s+|national\s+)?(?:training\s+)?(?:workshops?|months?|persons?|participants?|events?"
+    r"|courses?|countries|country|units?|sessions?|trainees?|beneficiar(?:y|ies)))\b"
+)
+_PER_YEAR = regex.compile(r"\b(?:per\s+(?:year|annum)|a\s+year|annually|each\s+year)\b")
+_NUMBERS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+            "ten": "10"}  # fmt: skip
+_YEARS = r"(\d+|two|three|four|five|six|seven|eight|nine|ten)"
+_SPAN = regex.compile(rf"\bover\s+(?:the\s+(?:next|coming)\s+)?{_YEARS}\s+years\b|\b{_YEARS}-year\b")
+_YEAR_PAIR = regex.compile(r"\byears?\s+(\d)\s+and\s+(\d)\b")
+_FOR_YEAR = regex.compile(
+    r"\b(?:for|in|during)\s+(?:the\s+year\s+)?((?:19|20)\d\d)(?:\s*[-\u2013/]\s*((?:19|20)?\d\d))?\b"
 )
 
 
 def _figures(initiative: Initiative, statement: Statement) -> list[InitiativeFigure]:
-    """What one sentence states: one figure per amount it asks for; an overall budget is context."""
+    """What one sentence states: one figure per amount it asks for, each read in its own clause
+    (from the amount before it to the one after it); an overall budget is context, not a figure."""
     text = statement.text
-    low = text.lower()
-    roles = []
-    for value, at in statement.amounts:
-        before, after = low[:at], low[at:].split(" ", 2)[-1] if " " in low[at:] else ""
-        role = "requirement"
-        for pattern, name in _ROLE_BEFORE:
-            if pattern.search(before.replace("usd", "").rstrip()):
-                role = name
-        tail = low[at:]
-        tail = regex.sub(r"^(usd\s*)?[\d,.]+\s*(usd)?\s*", "", tail)
-        for pattern, name in _ROLE_AFTER:
-            if pattern.search(tail):
-                role = name
-        roles.append((value, role))
-        del after
-    budgets = [v for v, r in roles if r == "overall_budget"]
-    note = f"of an overall budget of USD {budgets[0]:,}" if budgets else None
-    period = _period(low)
+    low = text.lower().replace("\u2010", "-").replace("\u2011", "-")
+    amounts = sorted(statement.amounts, key=lambda a: a[1])
+    clauses = []
+    for k, (value, start, end, ref) in enumerate(amounts):
+        before = low[amounts[k - 1][2] if k else 0 : start]
+        after = low[end : amounts[k + 1][1] if k + 1 < len(amounts) else len(low)]
+        clauses.append((value, ref, before, after, _role(before, after)))
+    budgets = [value for value, _, _, _, role in clauses if role == "overall_budget"]
     figures = []
-    for value, role in roles:
+    for value, ref, before, after, role in clauses:
         if role == "overall_budget":
             continue
-        basis = role if role != "requirement" else _basis(low, bool(budgets))
-        unit = regex.search(r"\bper ([a-z ]+?)(?: is| was|,|$)", low)
-        extra = f"per {unit.group(1)}" if basis == "per_unit" and unit else note
-        figures.append(InitiativeFigure(initiative, "amount", value, basis, period, extra, text, statement.ref))
+        basis, note = role, None
+        if role == "requirement":
+            basis, note = _basis(before, after, low, bool(budgets))
+        if basis == "co_funding" and budgets:
+            note = f"of an overall budget of USD {budgets[0]:,}"
+        period = _period(after) or _period(before, last=True)
+        figures.append(InitiativeFigure(initiative, "amount", value, basis, period, note, text, ref))
     return figures
 
 
-def _basis(low: str, budget: bool) -> str:
-    if regex.search(r"\bper (?:regional )?(?:training )?(?:workshop|year|month|person|event|course)", low):
-        return "per_unit"
-    if budget or "co-funding" in low:
-        return "co_funding"
-    if "first-year" in low or "first year" in low:
-        return "first_year"
-    if regex.search(r"over the next (?:two|three|\d) years|year \d and \d", low):
-        return "multi_year"
-    if "additional" in low:
-        return "additional"
+def _role(before: str, after: str) -> str:
+    """What an amount is, from the words right around it."""
+    if _BUDGET.search(before):
+        return "overall_budget"
+    if _TARGET_BEFORE.search(before) or _TARGET_AFTER.search(after):
+        return "target"
+    if _REPLENISH_AFTER.search(after):
+        return "replenishment"
+    if _RECEIVED.search(before) or _RECEIVED.search(after):
+        return "received"
     return "requirement"
 
 
-_NUMBERS = {"two": "2", "three": "3", "four": "4", "five": "5"}
+def _basis(before: str, after: str, sentence: str, budget: bool) -> tuple[str, str | None]:
+    """A requirement's basis, and the unit of a per-unit cost."""
+    clause = f"{before} {after}"
+    own = regex.split(r",|;|\band\b", before)[-1]  # the words of this amount's clause, not the last one's
+    unit = _PER_UNIT.search(after) or _PER_UNIT.search(own)
+    if unit:
+        return "per_unit", f"per {unit.group(1)}"
+    if budget or "co-funding" in clause or "co-funding" in sentence:
+        return "co_funding", None
+    if "first-year" in clause or "first year" in clause:
+        return "first_year", None
+    if _SPAN.search(clause) or _YEAR_PAIR.search(clause):
+        return "multi_year", None
+    if "additional" in clause:
+        return "additional", None
+    return "requirement", None
 
 
-def _period(low: str) -> str | None:
-    m = regex.search(r"\bfor (?:the year )?((?:19|20)\d\d)\b", low)
-    if m:
+def _period(clause: str, last: bool = False) -> str | None:
+    """The period a clause names: "2015", "2015-2016", "2 years", "years 2 and 3", "per year"."""
+    found = list(_FOR_YEAR.finditer(clause))
+    if found:
+        m = found[-1] if last else found[0]
+        if m.group(2):
+            end = m.group(2) if len(m.group(2)) == 4 else m.group(1)[:2] + m.group(2)
+            return f"{m.group(1)}-{end}"
         return str(m.group(1))
-    m = regex.search(r"over the next (two|three|four|five|\d) years", low)
+    m = _SPAN.search(clause)
     if m:
-        return f"{_NUMBERS.get(m.group(1), m.group(1))} years"
-    m = regex.search(r"year (\d) and (\d)", low)
+        n = m.group(1) or m.group(2)
+        return f"{_NUMBERS.get(n, n)} years"
+    m = _YEAR_PAIR.search(clause)
     if m:
         return f"years {m.group(1)} and {m.group(2)}"
+    if _PER_YEAR.search(clause):
+        return "per year"
     return None
 
 

@@ -10,11 +10,13 @@ the resolver's job.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import regex
 
+from etl.errors import AmountUnparseable
 from etl.gazetteer import normalize
 from etl.source import Line, SourceRef
 
@@ -46,11 +48,19 @@ _SMALL = frozenset(
 )
 _CHROME = frozenset({"migration initiatives 2015", "migrants and cities", "multiregional initiatives"})
 _WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'\u2019\-]*")
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"(?:\s*(?P<{0}>million|billion|mn|bn)\b)?"
+_USD = r"(?:USD|US\$|US\s+dollars?|United\s+States\s+dollars?)"
 _AMOUNT = regex.compile(
-    r"USD\s*(?P<a>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<m>million|billion))?"
-    r"|(?P<b>\d{1,3}(?:,\d{3})+)\s*USD",
+    rf"(?:{_USD})\s*(?P<a>{_NUMBER}){_SCALE.format('m')}"
+    rf"|(?P<b>\d{{1,3}}(?:,\d{{3}})+|{_NUMBER}(?=\s*(?:million|billion|mn|bn)\b)){_SCALE.format('n')}\s*{_USD}",
     regex.IGNORECASE,
 )
+# what an amount may not run on into: "USD 240 000", "USD 1,5 million", "USD 1,500.50"
+_MALFORMED = regex.compile(r"^(?:,\d|\.\d|\s\d{3}\b)")
+_OTHER_CURRENCY = regex.compile(r"(?:\b(?:EUR|CHF|GBP|JPY)|[€£])\s*\d", regex.IGNORECASE)
+_SCALES = {"million": 10**6, "mn": 10**6, "billion": 10**9, "bn": 10**9}
+_ABBREVIATIONS = ("U.S.", "e.g.", "i.e.", "etc.", "No.", "approx.", "Mr.", "Ms.", "Dr.", "St.")
 _SENTENCE_END = regex.compile(r"(?<=[.!?][\u201d\"\u2019)]?)\s+(?=[A-Z\u201c\"(])")
 _TITLE_YEAR = regex.compile(r"\bMigration Initiatives\s+(?:19|20)\d\d\b", regex.IGNORECASE)
 
@@ -71,6 +81,15 @@ class Block:
     start: int
     end: int
     text: str
+    lines: tuple[int, ...] = ()  # the line index of each of its lines
+    offsets: tuple[int, ...] = ()  # where each of those lines starts in `text`
+
+    def line_at(self, offset: int) -> int:
+        """The index of the line the character at `offset` of the text was printed on."""
+        n = 0
+        while n + 1 < len(self.offsets) and self.offsets[n + 1] <= offset:
+            n += 1
+        return self.lines[n] if self.lines else self.start
 
     @property
     def opens_mid_sentence(self) -> bool:
@@ -86,9 +105,9 @@ class Statement:
     """A sentence that states one or more USD amounts."""
 
     text: str
-    amounts: tuple[tuple[int, int], ...]  # (USD, offset of the amount in the text)
+    amounts: tuple[tuple[int, int, int, SourceRef], ...]  # (USD, start and end in the text, line of its digits)
     block: int
-    ref: SourceRef
+    ref: SourceRef  # where the sentence starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +139,8 @@ def lines_to_multiregional(lines: tuple[Line, ...], start: int) -> Multiregional
 
     def close() -> None:
         if body:
-            text = _join(lines[k].text for k in body)
-            blocks.append(Block(body[0], body[-1] + 1, text))
+            text, offsets = _joined(lines[k].text for k in body)
+            blocks.append(Block(body[0], body[-1] + 1, text, tuple(body), offsets))
             body.clear()
 
     previous_blank = True  # a title starts after a blank line, a page break or a sentence's end
@@ -160,6 +179,21 @@ def lines_to_multiregional(lines: tuple[Line, ...], start: int) -> Multiregional
     close()
     statements = [s for n, block in enumerate(blocks) for s in _statements(block, n, lines)]
     return MultiregionalText(start, end, tuple(groups), tuple(headings), tuple(blocks), tuple(statements))
+
+
+def _joined(texts: Iterable[str]) -> tuple[str, tuple[int, ...]]:
+    """The lines as one text, and where each starts in it."""
+    out = ""
+    offsets = []
+    for t in texts:
+        t = t.strip()
+        if out.endswith("-") and t[:1].islower() and not out.endswith(" -"):
+            offsets.append(len(out) - 1)
+            out = out[:-1] + t  # a word hyphenated across lines
+        else:
+            offsets.append(len(out) + 1 if out else 0)
+            out = f"{out} {t}" if out else t
+    return out, tuple(offsets)
 
 
 def _join(texts: object) -> str:
@@ -289,27 +323,46 @@ def _ends_open(text: str) -> bool:
 
 def _statements(block: Block, n: int, lines: tuple[Line, ...]) -> list[Statement]:
     out = []
-    for sentence in _SENTENCE_END.split(block.text):
+    for start, sentence in _sentences(block.text):
+        if _OTHER_CURRENCY.search(sentence):
+            at = start + _OTHER_CURRENCY.search(sentence).start()  # type: ignore[union-attr,unused-ignore]
+            raise AmountUnparseable(
+                lines[block.line_at(at)].ref,
+                "an amount in another currency than USD (the appeal states its figures in USD)",
+                value=sentence.strip(),
+                fix="give the amount in USD in the raw file",
+            )
         amounts = []
         for m in _AMOUNT.finditer(sentence):
             digits = m.group("a") or m.group("b")
-            scale = {"million": 10**6, "billion": 10**9}.get((m.group("m") or "").lower(), 1)
+            scale = _SCALES.get((m.group("m") or m.group("n") or "").lower(), 1)
+            after = sentence[m.end("a") if m.group("a") else m.end("b") :]
             value = Decimal(digits.replace(",", "")) * scale  # "USD 3.3 million": exactly 3,300,000
-            if value != value.to_integral_value():
-                continue  # a fraction of a dollar is no requirement: "USD 2.5" is not a figure this part states
-            amounts.append((int(value), m.start()))
+            if (scale == 1 and _MALFORMED.match(after)) or value != value.to_integral_value():
+                raise AmountUnparseable(
+                    lines[block.line_at(start + m.start())].ref,
+                    "cannot read the amount in this sentence as whole US dollars",
+                    value=sentence[m.start() : m.end() + 8].strip(),
+                    fix="write it as USD 1,200,000 or USD 1.2 million in the raw file",
+                )
+            where = lines[block.line_at(start + (m.start("a") if m.group("a") else m.start("b")))].ref
+            amounts.append((int(value), m.start(), m.end(), where))
         if amounts:
-            out.append(Statement(sentence.strip(), tuple(amounts), n, _line_of(block, sentence, lines)))
+            ref = lines[block.line_at(start + len(sentence) - len(sentence.lstrip()))].ref
+            out.append(Statement(sentence.strip(), tuple(amounts), n, ref))
     return out
 
 
-def _line_of(block: Block, sentence: str, lines: tuple[Line, ...]) -> SourceRef:
-    """The line where the sentence starts."""
-    head = normalize(sentence[:25])
-    for k in range(block.start, block.end):
-        if head[:12] and head[:12] in normalize(lines[k].text):
-            return lines[k].ref
-    for k in range(block.start, block.end):
-        if "usd" in normalize(lines[k].text):
-            return lines[k].ref
-    return lines[block.start].ref
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """The text's sentences with where each starts; an abbreviation ("U.S.", "e.g.") ends none."""
+    out: list[tuple[int, str]] = []
+    position = 0
+    for piece in _SENTENCE_END.split(text):
+        start = text.index(piece, position)
+        if out and out[-1][1].rstrip().endswith(_ABBREVIATIONS):
+            first = out[-1][0]
+            out[-1] = (first, text[first : start + len(piece)])
+        else:
+            out.append((start, piece))
+        position = start + len(piece)
+    return out
