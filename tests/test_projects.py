@@ -84,7 +84,7 @@ def test_a_country_the_gazetteer_does_not_know() -> None:
     with pytest.raises(UnknownCountry) as err:
         _row(_replace_value("Benefiting Member States", "Albania, Atlantis"))
     assert str(err.value) == (
-        "sheet.txt:55: unknown-country: 'Benefiting Member States' names a country the gazetteer does not know"
+        "sheet.txt:56: unknown-country: 'Benefiting Member States' names a country the gazetteer does not know"
         " 'Atlantis'; add the name to etl/data/countries.csv"
     )
 
@@ -119,3 +119,54 @@ def test_an_unchanged_sheet_is_read_from_the_cache(tmp_path: Path) -> None:
     assert any("IDF project TC.0993: unchanged since the last build" in s for s in said)
     assert first.counts["projects"] == 1
     assert (tmp_path / "a" / "projects.parquet").read_bytes() == (tmp_path / "b" / "projects.parquet").read_bytes()
+
+
+def _with_lines(label: str, *new: str) -> str:
+    """The sheet with the value line after `label` replaced by `new` lines."""
+    lines = SHEET.split("\n")
+    at = lines.index(label)
+    lines[at + 1 : at + 2] = list(new)
+    return "\n".join(lines)
+
+
+def test_a_long_list_of_countries_is_not_the_description() -> None:
+    names = "Albania, Bosnia and Herzegovina, Montenegro, Serbia, Kosovo, The former Yugoslav Republic of Macedonia"
+    row = _row(_replace_value("Benefiting Member States", names))
+    assert row.benefiting_iso3 == ["ALB", "BIH", "MNE", "SRB", "XKX", "MKD"]
+    assert row.description.startswith("Migration is a crucial element")
+
+
+def test_countries_listed_with_a_last_and() -> None:
+    row = _row(_replace_value("Benefiting Member States", "Albania, Montenegro and Serbia"))
+    assert row.benefiting_iso3 == ["ALB", "MNE", "SRB"]
+
+
+def test_the_description_may_open_with_a_short_heading_or_a_field_name() -> None:
+    row = _row(_with_lines("Benefiting Member States", "Albania", "Project Background", "Coverage"))
+    assert row.benefiting_iso3 == ["ALB"] and row.coverage == "National"
+    assert row.description.startswith("Project Background\n\nCoverage\n\nMigration is a crucial element")
+
+
+def test_a_title_over_two_lines_and_a_page_with_none() -> None:
+    lines = SHEET.split("\n")
+    at = lines.index("Supporting the Development of a Migration Policy in Albania")
+    two = [*lines[:at], "Supporting the Development of a Migration", "Policy in Albania", *lines[at + 1 :]]
+    assert _row("\n".join(two)).title == "Supporting the Development of a Migration Policy in Albania"
+    with pytest.raises(TableUnreadable, match="no title before its fields"):
+        _row("\n".join([*lines[:at], *lines[at + 1 :]]))
+
+
+@pytest.mark.parametrize(("printed", "budget"), [("N/A", None), ("USD 125,000", 125_000), ("125000", 125_000)])
+def test_budgets_as_printed(printed: str, budget: int | None) -> None:
+    assert _row(_replace_value("Budget Amount (USD)", printed)).budget_usd == budget
+
+
+@pytest.mark.parametrize("printed", ["Infinity", "sNaN", "125.000,00", "1e3", "about 125,000"])
+def test_budgets_that_are_no_amount_are_refused(printed: str) -> None:
+    with pytest.raises(AmountUnparseable, match="cannot read the budget amount"):
+        _row(_replace_value("Budget Amount (USD)", printed))
+
+
+def test_a_date_not_given() -> None:
+    row = _row(_replace_value("Start Date", "N/A"))
+    assert (row.start_date, row.start_year, row.end_year) == (None, None, 2018)

@@ -70,75 +70,107 @@ def is_project_sheet(doc: Document) -> bool:
 
 
 def document_to_project(doc: Document, gaz: Gazetteer) -> ProjectSheet:
-    """Read a project page's title, fields and description."""
+    """Read a project page's title, fields and description.
+
+    Each field is its label line and the value lines after it, up to a "-" line or the next
+    label; the benefiting member states run on while their lines name countries. The first line
+    that is neither a label nor a value starts the description: a label inside the description
+    is text.
+    """
     lines = doc.lines
     first = next((i for i, line in enumerate(lines) if normalize(line.text) in _KEYS), None)
     if first is None:
         raise TableUnreadable(doc.path, "the project page has no field labels", fix=_FIX)
-    title_at = next((i for i in range(first - 1, -1, -1) if lines[i].text.strip() not in ("", _SEPARATOR)), None)
-    if title_at is None:
-        raise TableUnreadable(lines[first].ref, "the project page has no title before its fields", fix=_FIX)
+    title, title_ref = _title(lines, first)
     fields: dict[str, Field] = {}
-    label: str | None = None
-    label_ref = lines[first].ref
-    values: list[str] = []
+    countries: list[tuple[str, str]] = []
     i = first
-    description_at = len(lines)
     while i < len(lines):
         text = lines[i].text.strip()
         key = normalize(text)
-        if key in _KEYS:
-            if label is not None:
-                _add(fields, label, values, label_ref)
-            label, label_ref, values = _KEYS[key], lines[i].ref, []
-        elif text == _SEPARATOR:
-            pass
-        elif text and (len(text) > _PROSE or text.endswith(".")) and not _more_labels(lines, i):
-            description_at = i
-            break
-        elif text:
-            values.append(text)
+        if not text or text == _SEPARATOR:
+            i += 1
+            continue
+        if key not in _KEYS:
+            break  # the description
+        label, ref = _KEYS[key], lines[i].ref
+        if label in fields:
+            raise TableUnreadable(ref, f"the project page gives the field {label!r} twice", fix=_FIX)
         i += 1
-    if label is not None:
-        _add(fields, label, values, label_ref)
+        values: list[str] = []
+        while i < len(lines) and lines[i].text.strip() != _SEPARATOR and normalize(lines[i].text) not in _KEYS:
+            value = lines[i].text.strip()
+            if label == COUNTRIES:
+                named = _countries(value, gaz)
+                if named is None:
+                    break  # not a list of countries: the description starts here
+                countries += named
+            elif not value or len(value) > _PROSE or value.endswith("."):
+                break
+            values.append(value)
+            i += 1
+        if label == COUNTRIES and not values:
+            line = lines[i] if i < len(lines) else lines[i - 1]
+            raise UnknownCountry(
+                line.ref,
+                f"'{COUNTRIES}' names a country the gazetteer does not know",
+                fix="add the name to etl/data/countries.csv",
+                value=_unknown(line.text.strip(), gaz),
+            )
+        fields[label] = Field(label, tuple(values), ref)
     if "Projects ID" not in fields or not fields["Projects ID"].values:
         where = fields["Projects ID"].ref if "Projects ID" in fields else lines[first].ref
         raise TableUnreadable(where, "the project page gives no 'Projects ID'", fix=_FIX)
-    description = "\n\n".join(line.text.strip() for line in lines[description_at:] if line.text.strip())
-    countries = _countries(fields.get(COUNTRIES), gaz)
-    return ProjectSheet(lines[title_at].text.strip(), lines[title_at].ref, fields, countries, description)
+    description = "\n\n".join(line.text.strip() for line in lines[i:] if line.text.strip())
+    return ProjectSheet(title, title_ref, fields, tuple(countries), description)
 
 
 _FIX = "give the project page as the IDF site prints it: its title, then each field's label and value"
+_MENU = ("-", "\u2022")
 
 
-def _add(fields: dict[str, Field], label: str, values: list[str], ref: SourceRef) -> None:
-    if label in fields:
-        raise TableUnreadable(ref, f"the project page gives the field {label!r} twice", fix=_FIX)
-    fields[label] = Field(label, tuple(values), ref)
+def _title(lines: tuple[Line, ...], first: int) -> tuple[str, SourceRef]:
+    """The title: the lines just above the first field (a "-" line between), up to the site's
+    menu (its items start with "- ")."""
+    i = first - 1
+    while i >= 0 and lines[i].text.strip() in ("", _SEPARATOR):
+        i -= 1
+    parts: list[int] = []
+    while i >= 0 and lines[i].text.strip() and not lines[i].text.strip().startswith(_MENU):
+        parts.insert(0, i)
+        i -= 1
+    if not parts:
+        raise TableUnreadable(lines[first].ref, "the project page has no title before its fields", fix=_FIX)
+    return " ".join(lines[k].text.strip() for k in parts), lines[parts[0]].ref
 
 
-def _more_labels(lines: tuple[Line, ...], i: int) -> bool:
-    """Prose before another field label is a long value, not the description."""
-    return any(normalize(line.text) in _KEYS for line in lines[i + 1 :])
+def _countries(value: str, gaz: Gazetteer) -> list[tuple[str, str]] | None:
+    """A line of benefiting member states as (ISO3, name as printed): one name, or several
+    separated by commas, semicolons or a last "and" ("Congo, Democratic Republic of the" stays
+    whole); None if the line is not such a list."""
+    iso3 = gaz.country(value)
+    if iso3:
+        return [(iso3, value)]
+    parts = [p.strip() for p in regex.split(r"[,;]", value) if p.strip()]
+    if parts and " and " in parts[-1] and not gaz.country(parts[-1]):
+        head, _, tail = parts[-1].rpartition(" and ")
+        parts[-1:] = [head.strip(), tail.strip()]
+    out: list[tuple[str, str]] = []
+    n = 0
+    while n < len(parts):
+        for width in (1, 2):  # a name with a comma in it takes two parts
+            name = ", ".join(parts[n : n + width])
+            found = gaz.country(name)
+            if found and n + width <= len(parts):
+                out.append((found, name))
+                n += width
+                break
+        else:
+            return None
+    return out or None
 
 
-def _countries(field: Field | None, gaz: Gazetteer) -> tuple[tuple[str, str], ...]:
-    """Each benefiting member state as (ISO3, name as printed); a line may list several."""
-    if field is None:
-        return ()
-    out = []
-    for value in field.values:
-        whole = gaz.country(value)
-        names = [value] if whole else [n.strip() for n in value.replace(";", ",").split(",") if n.strip()]
-        for name in names:
-            iso3 = gaz.country(name)
-            if iso3 is None:
-                raise UnknownCountry(
-                    field.ref,
-                    f"'{COUNTRIES}' names a country the gazetteer does not know",
-                    fix="add the name to etl/data/countries.csv",
-                    value=name,
-                )
-            out.append((iso3, name))
-    return tuple(out)
+def _unknown(value: str, gaz: Gazetteer) -> str:
+    """The first name of a list the gazetteer does not know (the whole line if none is named)."""
+    parts = [p.strip() for p in regex.split(r"[,;]|\band\b", value) if p.strip()]
+    return next((p for p in parts if not gaz.country(p)), value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import regex
@@ -291,11 +291,11 @@ def project_to_rows(doc: Document, sheet: ProjectSheet, rows: Rows) -> None:
 
     def text(label: str) -> str | None:
         found = sheet.value(label)
-        return found[0] if found else None
+        return found[0] if found and found[0].strip().lower() not in _NOT_GIVEN else None
 
     def year(label: str) -> int | None:
         found = sheet.value(label)
-        if found is None:
+        if found is None or found[0].strip().lower() in _NOT_GIVEN:
             return None
         m = regex.search(r"\b(?:19|20)\d\d\b", found[0])
         if m is None:
@@ -334,16 +334,22 @@ def project_to_rows(doc: Document, sheet: ProjectSheet, rows: Rows) -> None:
 _FIX_FIELD = "correct the field in the raw file"
 
 
+_MONEY = regex.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_NOT_GIVEN = frozenset({"", "n/a", "na", "n.a.", "-", "\u2013", "tbd", "not available"})
+
+
 def _budget(found: tuple[str, SourceRef] | None) -> int | None:
-    """'125000.00' -> 125000: whole dollars, the cents must be zero (USD columns hold whole dollars)."""
+    """'125000.00' -> 125000: whole dollars (the cents must be zero); 'N/A' -> null."""
     if found is None:
         return None
     text, ref = found
-    try:
-        value = Decimal(text.replace(",", "").replace("USD", "").strip())
-    except InvalidOperation:
-        raise AmountUnparseable(ref, "cannot read the budget amount", value=text, fix=_FIX_FIELD) from None
-    if value != value.to_integral_value() or value < 0:
+    plain = regex.sub(r"^(?:USD|US\$|\$)\s*|\s*(?:USD)$", "", text.strip(), flags=regex.IGNORECASE)
+    if plain.lower() in _NOT_GIVEN:
+        return None
+    if not _MONEY.match(plain):
+        raise AmountUnparseable(ref, "cannot read the budget amount", value=text, fix=_FIX_FIELD)
+    value = Decimal(plain.replace(",", ""))
+    if value != value.to_integral_value():
         raise AmountUnparseable(
             ref, "the budget is not a whole, positive number of dollars", value=text, fix=_FIX_FIELD
         )
