@@ -28,6 +28,8 @@ page after use, so memory stays flat however long the report is.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import math
 import multiprocessing
 from collections import Counter
 from collections.abc import Iterator
@@ -320,11 +322,21 @@ def _gutter(segments: list[Segment], width: float) -> float | None:
     that the fewest pieces cross; None for a page of one column. (On a table page the gap
     between a label and its amount is empty too, but narrower than the gutter; right of a
     short column the page is empty, but there is no text beyond it.)"""
-    xs = [float(x) for x in range(int(width * 0.35), int(width * 0.65) + 1)]
+    low, high = int(width * 0.35), int(width * 0.65)
+    xs = [float(x) for x in range(low, high + 1)]
+    steps = [0] * (high - low + 2)  # crossings per whole x, by a difference array
+    for s in segments:
+        a, b = max(low, math.floor(s.x0) + 1), min(high, math.ceil(s.x1) - 1)
+        if a <= b:
+            steps[a - low] += 1
+            steps[b - low + 1] -= 1
+    leftmost_end, rightmost_start = min(s.x1 for s in segments), max(s.x0 for s in segments)
     counts: dict[float, int] = {}
-    for x in xs:
-        if any(s.x1 <= x for s in segments) and any(s.x0 >= x for s in segments):
-            counts[x] = sum(1 for s in segments if s.x0 < x < s.x1)
+    crossing = 0
+    for k, x in enumerate(xs):
+        crossing += steps[k]
+        if leftmost_end <= x <= rightmost_start:
+            counts[x] = crossing
     if not counts:
         return None
     fewest = min(counts.values())
@@ -435,7 +447,9 @@ def _with_blank_lines(pages: list[PageText], display: str) -> Iterator[Line]:
             previous: Placed | None = None
             for n, x in enumerate(group):
                 if previous is not None and not page.is_table_page:
-                    for _ in range(_slots(x.baseline - previous.baseline, leading) - 1):
+                    gap = x.baseline - previous.baseline
+                    blanks = _slots(gap, leading) - 1 if leading else int(gap > 1.8 * previous.size)
+                    for _ in range(blanks):
                         number += 1
                         yield Line("", SourceRef(display, line=number, page=page.number))
                 number += 1
@@ -450,19 +464,13 @@ def _slots(distance: float, leading: float) -> int:
 
 def _leading(pages: list[PageText]) -> float:
     """The body's leading: the most common distance between two consecutive lines of a column
-    that is a plausible line spacing (under twice the font size); failing any, 1.2 times the
-    most common size."""
+    that is a plausible line spacing (under twice the font size); 0 if there is none."""
     deltas: Counter[float] = Counter()
-    sizes: Counter[float] = Counter()
     for page in pages:
         if page.is_table_page:
             continue
-        for a, b in zip(page.lines, page.lines[1:], strict=False):
-            sizes[a.size] += 1
+        for a, b in itertools.pairwise(page.lines):
             if (a.band, a.column) == (b.band, b.column) and 0 < b.baseline - a.baseline <= 2 * a.size:
                 deltas[round(b.baseline - a.baseline, 1)] += 1
-        for x in page.lines[-1:]:
-            sizes[x.size] += 1
-    if deltas:
-        return float(deltas.most_common(1)[0][0])
-    return 1.2 * float(sizes.most_common(1)[0][0]) if sizes else 0.0
+    # No two lines one line apart: the leading is unknown, a wide gap is one paragraph break.
+    return float(deltas.most_common(1)[0][0]) if deltas else 0.0
