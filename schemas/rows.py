@@ -43,40 +43,33 @@ class RegionRow(Row):
     evidence: str
 
 
-class RegionCountryRow(Row):
+class _TableCellRow(Row):
+    """A row of a regional funding table: its amount (or 'funded'), where it and its label were
+    read, and what paired them."""
+
     report_id: str
     region_id: RegionId
+    status: Status
+    requirement_usd: Usd | None
+    source_ref: str
+    source_box: str | None
+    label_ref: str
+    evidence: str
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _amount_matches_status(self.status, self.requirement_usd)
+        return self
+
+
+class RegionCountryRow(_TableCellRow):
     row_label: str
     country_iso3: Iso3 | None
-    status: Status
-    requirement_usd: Usd | None
-    source_ref: str
-    source_box: str | None
-    label_ref: str
-    evidence: str
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        _amount_matches_status(self.status, self.requirement_usd)
-        return self
 
 
-class RegionAreaRow(Row):
-    report_id: str
-    region_id: RegionId
+class RegionAreaRow(_TableCellRow):
     area_id: AreaId
     area_label: str
-    status: Status
-    requirement_usd: Usd | None
-    source_ref: str
-    source_box: str | None
-    label_ref: str
-    evidence: str
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        _amount_matches_status(self.status, self.requirement_usd)
-        return self
 
 
 class ProgrammeRow(Row):

@@ -216,7 +216,7 @@ TABLES: dict[str, TableSpec] = {
                     "basis_note",
                     STR,
                     "what the sentence says beside the amount: 'per regional training workshop',"
-                    " 'of an overall budget of USD 3,300,000'; null if nothing",
+                    " 'of an overall budget of USD ...' (the budget as printed); null if nothing",
                     True,
                 ),
                 _c(

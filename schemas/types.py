@@ -38,14 +38,14 @@ ProgrammeStatus = Literal["amount", "funded", "missing"]
 Scope = Literal["regional", "country", "multiregional"]
 # What a stated amount is: comparable requirements first, then figures that are not a year's request.
 Basis = Literal[
-    "requirement",  # the funding required (a box, or "The funding required for 2015 is USD 240,000.")
-    "co_funding",  # the part sought of a larger budget ("USD 660,000 in co-funding of ... USD 3.3 million")
+    "requirement",  # the funding required (a box, or "The funding required for <year> is USD <amount>.")
+    "co_funding",  # the part sought of a larger budget ("USD <amount> in co-funding of an overall budget of ...")
     "first_year",  # the first year of a longer effort
     "additional",  # additional funding for an effort already under way
     "multi_year",  # a need spread over more than a year ("over the next two years")
     "per_unit",  # per workshop, per course...: a unit cost, not a total
-    "target",  # a fund's target size ("targets USD 5 million", "requires USD 30 million to remain ...")
-    "replenishment",  # what a fund seeks to be topped up ("USD 4 million to replenish the Fund")
+    "target",  # a fund's target size ("targets USD <amount>", "requires USD <amount> to remain ...")
+    "replenishment",  # what a fund seeks to be topped up ("USD <amount> to replenish the Fund")
     "received",  # what was already received or raised: no request at all
 ]
 COMPARABLE_BASES = ("requirement", "co_funding", "first_year", "additional", "multi_year")

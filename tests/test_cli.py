@@ -83,7 +83,7 @@ def test_amount_with_a_stray_letter(tmp_path: Path, out: Path) -> None:
     assert code == 2
     assert line == (
         f"{raw}:810: amount-unparseable: cannot read the programme amount '5,0O0,000'; "
-        "correct the digits in the raw file (amounts are whole USD like 1,200,000)"
+        "correct the digits in the raw file (amounts are whole USD, thousands separated by commas)"
     )
 
 

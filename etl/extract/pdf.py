@@ -48,7 +48,6 @@ GAP = 0.8  # a gap wider than this many font sizes, with no space drawn in it, s
 CELL_GAP = 2.5  # ... and this many, before an amount (or "USD"), two cells of a table row
 _CELL = regex.compile(r"^\s*(?:\d{1,3}(?:[,.]\d{3})+|\d+|funded|usd)\s*$", regex.IGNORECASE)
 MAX_PAGES = 3000
-_AMOUNT = regex.compile(r"^\s*(?:\d{1,3}(?:[,.]\d{3})+|\d+|funded)\s*$", regex.IGNORECASE)
 _FIX = "give a PDF with a text layer, or the report's text as a .txt file in raw/"
 
 
@@ -81,7 +80,6 @@ class Placed:
 @dataclass(frozen=True, slots=True)
 class PageText:
     number: int  # 1-based
-    height: float
     lines: tuple[Placed, ...]
 
     @property
@@ -217,10 +215,10 @@ def _layout_chars(page: Any) -> tuple[float, float, list[dict[str, Any]]]:
 def page_to_text(number: int, width: float, height: float, chars: list[dict[str, Any]]) -> PageText:
     """One page's characters -> its lines in reading order (header and footer dropped)."""
     band = min(BAND * height, MAX_BAND)
-    body = [c for c in chars if c.get("upright", True) and band <= _baseline(c, height) <= height - band]
-    segments = [s for row in _rows(body, height) for s in _segments(_deduplicated(row), height)]
+    body = [c for c in chars if band <= _baseline(c) <= height - band]
+    segments = [s for row in _rows(body) for s in _segments(_deduplicated(row))]
     if not segments:
-        return PageText(number, height, ())
+        return PageText(number, ())
     gutter = _gutter(segments, width)
     if gutter is not None and _one_table_across(segments, gutter):
         gutter = None
@@ -240,20 +238,17 @@ def page_to_text(number: int, width: float, height: float, chars: list[dict[str,
         if band < len(cuts):
             s = spanning[band]
             placed.append(Placed(s.text, (s.x0, s.top, s.x1, s.bottom), s.baseline, 0, band * 2 + 1, s.size, False))
-    return PageText(number, height, tuple(placed))
+    return PageText(number, tuple(placed))
 
 
-def _baseline(char: dict[str, Any], height: float) -> float:
-    """From the page's top: the text matrix's y (pdfplumber's `chars` give the matrix)."""
-    if "baseline" in char:
-        return float(char["baseline"])
-    matrix = char.get("matrix")
-    return float(height - matrix[5]) if matrix else float(char["bottom"])
+def _baseline(char: dict[str, Any]) -> float:
+    """From the page's top: the text matrix's y (a condensed or larger line has other tops)."""
+    return float(char["baseline"])
 
 
-def _rows(chars: list[dict[str, Any]], height: float) -> Iterator[list[dict[str, Any]]]:
+def _rows(chars: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
     """Characters grouped by baseline (within a point), top to bottom."""
-    keyed = sorted((_baseline(c, height), n) for n, c in enumerate(chars))
+    keyed = sorted((_baseline(c), n) for n, c in enumerate(chars))
     row: list[dict[str, Any]] = []
     start = 0.0
     for baseline, n in keyed:
@@ -280,21 +275,21 @@ def _deduplicated(row: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _segments(row: list[dict[str, Any]], height: float) -> list[Segment]:
+def _segments(row: list[dict[str, Any]]) -> list[Segment]:
     row = sorted(row, key=lambda c: c["x0"])
     out: list[Segment] = []
     run: list[dict[str, Any]] = []
     for c in row:
         if run and c["x0"] - run[-1]["x1"] > GAP * max(c["size"], run[-1]["size"], 1.0):
-            out.append(_segment(run, height))
+            out.append(_segment(run))
             run = []
         run.append(c)
     if run:
-        out.append(_segment(run, height))
+        out.append(_segment(run))
     return [s for s in out if s.text.strip()]
 
 
-def _segment(run: list[dict[str, Any]], height: float) -> Segment:
+def _segment(run: list[dict[str, Any]]) -> Segment:
     text = ""
     previous = None
     for c in run:
@@ -312,7 +307,7 @@ def _segment(run: list[dict[str, Any]], height: float) -> Segment:
         max(c["x1"] for c in ink),
         min(c["top"] for c in ink),
         max(c["bottom"] for c in ink),
-        round(_baseline(ink[0], height), 1),
+        round(_baseline(ink[0]), 1),
         sizes.most_common(1)[0][0],
     )
 
@@ -365,8 +360,8 @@ def _one_table_across(segments: list[Segment], gutter: float) -> bool:
     across = [
         r
         for r in both
-        if all(_AMOUNT.match(s.text) for s in r if s.x0 >= gutter)
-        and not any(_AMOUNT.match(s.text) for s in r if s.x1 <= gutter)
+        if all(_CELL.match(s.text) for s in r if s.x0 >= gutter)
+        and not any(_CELL.match(s.text) for s in r if s.x1 <= gutter)
     ]
     return len(both) >= 3 and len(across) > 0.5 * len(both)
 

@@ -250,9 +250,7 @@ def _singular(word: str) -> str:
 @dataclass(frozen=True, slots=True)
 class _Owners:
     owner: dict[int, int | None]  # block -> title
-    soft: set[int]  # blocks owned by their words, not by where they are printed
-    profiles: list[Counter[str]]  # each title's words and its text's
-    idf: dict[str, float]
+    idf: dict[str, float]  # the weight of each word over the part's blocks
 
 
 def _owners(text: MultiregionalText, titles: list[Heading]) -> _Owners:
@@ -313,7 +311,7 @@ def _owners(text: MultiregionalText, titles: list[Heading]) -> _Owners:
         if scored:
             score, t = max(scored)
             owner[n] = -t if score > 0 or states else None  # a stated amount is never left out
-    return _Owners(owner, set(range(len(blocks))) - firm, profiles, idf)
+    return _Owners(owner, idf)
 
 
 def _block_after(blocks: tuple[Block, ...], index: int) -> int:

@@ -19,18 +19,18 @@ Amount = int | Literal["funded"]
 
 _AMOUNT = regex.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+)\s*$")
 _FUNDED = regex.compile(r"^\s*funded\s*$", regex.IGNORECASE)
-# An amount-shaped token with a stray letter or a broken group, e.g. "1,2O0,000" or "1,20,000".
+# An amount-shaped token with a stray letter or a broken group, e.g. a letter O for a zero, or a group of two digits.
 _NEAR_AMOUNT = regex.compile(r"^\s*\d{1,3}(?:[,.][0-9OoIl]{1,4})+\s*$")
 _NEGATIVE = regex.compile(r"^\s*(?:[-\u2212\u2013]\s*\d{1,3}(?:[,.]\d{3})+|\(\s*\d{1,3}(?:[,.]\d{3})+\s*\))\s*$")
 MAX_USD = 10**11  # no figure of an appeal reaches USD 100 billion
-_FIX_DIGITS = "correct the digits in the raw file (amounts are whole USD like 1,200,000)"
+_FIX_DIGITS = "correct the digits in the raw file (amounts are whole USD, thousands separated by commas)"
 _TOTAL = "total funding requirement"
 _MARKER = "funding requirement (in usd)"
 _REGIONAL = frozenset({"regional programmes", "regional programme", "regional programs"})
 
 
 def parse_amount(text: str) -> Amount | None:
-    """A whole-USD amount ("9,050,000", "500.000") or FUNDED, or None if the line is not one."""
+    """A whole-USD amount (thousands separated by commas or dots) or FUNDED, or None if the line is not one."""
     match = _AMOUNT.match(text)
     if match:
         return int(match.group(1).replace(",", "").replace(".", ""))
@@ -53,7 +53,7 @@ def read_amount(text: str, ref: SourceRef, what: str) -> Amount | None:
     if value != FUNDED and value > MAX_USD:
         raise InvalidFigure(
             ref,
-            f"the {what} is over USD 100 billion",
+            f"the {what} is over USD {MAX_USD // 10**9} billion",
             value=text.strip(),
             fix="check the digits in the raw file (a figure this large is not an appeal's)",
         )
@@ -61,7 +61,7 @@ def read_amount(text: str, ref: SourceRef, what: str) -> Amount | None:
 
 
 def is_broken_amount(text: str) -> bool:
-    """True for a line shaped like an amount that cannot be read as one ("1,2O0,000")."""
+    """True for a line shaped like an amount that cannot be read as one (a letter among its digits)."""
     return parse_amount(text) is None and bool(_NEAR_AMOUNT.match(text)) and "," in text
 
 

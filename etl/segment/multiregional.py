@@ -56,7 +56,7 @@ _AMOUNT = regex.compile(
     rf"|(?P<b>\d{{1,3}}(?:,\d{{3}})+|{_NUMBER}(?=\s*(?:million|billion|mn|bn)\b)){_SCALE.format('n')}\s*{_USD}",
     regex.IGNORECASE,
 )
-# what an amount may not run on into: "USD 240 000", "USD 1,5 million", "USD 1,500.50"
+# what an amount may not run on into: a space before three digits, a decimal comma, cents
 _MALFORMED = regex.compile(r"^(?:,\d|\.\d|\s\d{3}\b)")
 _OTHER_CURRENCY = regex.compile(r"(?:\b(?:EUR|CHF|GBP|JPY)|[€£])\s*\d", regex.IGNORECASE)
 _SCALES = {"million": 10**6, "mn": 10**6, "billion": 10**9, "bn": 10**9}
@@ -196,15 +196,8 @@ def _joined(texts: Iterable[str]) -> tuple[str, tuple[int, ...]]:
     return out, tuple(offsets)
 
 
-def _join(texts: object) -> str:
-    out = ""
-    for t in texts:  # type: ignore[attr-defined]
-        t = t.strip()
-        if out.endswith("-") and t[:1].islower() and not out.endswith(" -"):
-            out = out[:-1] + t  # a word hyphenated across lines
-        else:
-            out = f"{out} {t}" if out else t
-    return out
+def _join(texts: Iterable[str]) -> str:
+    return _joined(texts)[0]
 
 
 def _bullet_groups(lines: tuple[Line, ...], i: int, end: int) -> tuple[list[str], int]:
@@ -337,13 +330,13 @@ def _statements(block: Block, n: int, lines: tuple[Line, ...]) -> list[Statement
             digits = m.group("a") or m.group("b")
             scale = _SCALES.get((m.group("m") or m.group("n") or "").lower(), 1)
             after = sentence[m.end("a") if m.group("a") else m.end("b") :]
-            value = Decimal(digits.replace(",", "")) * scale  # "USD 3.3 million": exactly 3,300,000
+            value = Decimal(digits.replace(",", "")) * scale  # "USD x.y million": exact, no float
             if (scale == 1 and _MALFORMED.match(after)) or value != value.to_integral_value():
                 raise AmountUnparseable(
                     lines[block.line_at(start + m.start())].ref,
                     "cannot read the amount in this sentence as whole US dollars",
                     value=sentence[m.start() : m.end() + 8].strip(),
-                    fix="write it as USD 1,200,000 or USD 1.2 million in the raw file",
+                    fix="write it in the raw file as whole US dollars, thousands separated by commas, or in millions",
                 )
             where = lines[block.line_at(start + (m.start("a") if m.group("a") else m.start("b")))].ref
             amounts.append((int(value), m.start(), m.end(), where))

@@ -64,7 +64,7 @@ _ID_LINE = regex.compile(r"^[ \t]*(?:projects?|prima)[ \t]+id[ \t]*$", regex.IGN
 def is_project_sheet(doc: Document) -> bool:
     """A project page names its ids and most of its other fields on lines of their own."""
     if not _ID_LINE.search("\n".join(line.text for line in doc.lines)):
-        return False  # (one scan in C: a 30,000-line report is told apart in milliseconds)
+        return False  # (one scan in C: a whole report is told apart in milliseconds)
     labels = {_KEYS[key] for line in doc.lines if (key := normalize(line.text)) in _KEYS}
     return bool(labels & {"Projects ID", "Prima ID"}) and len(labels) >= len(FIELDS) // 2
 

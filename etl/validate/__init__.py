@@ -159,11 +159,7 @@ def figures_to_rows(
                 region_id=region.region_id,
                 row_label=fig.label,
                 country_iso3=None if fig.key == REGIONAL else fig.key,
-                **_status(fig),
-                source_ref=str(fig.amount_ref),
-                source_box=fig.amount_ref.box(),
-                label_ref=str(fig.label_ref),
-                evidence=fig.evidence,
+                **_cell(fig),
             )
             if country:
                 rows.region_countries.append(country)
@@ -175,11 +171,7 @@ def figures_to_rows(
                 region_id=region.region_id,
                 area_id=fig.key,
                 area_label=fig.label,
-                **_status(fig),
-                source_ref=str(fig.amount_ref),
-                source_box=fig.amount_ref.box(),
-                label_ref=str(fig.label_ref),
-                evidence=fig.evidence,
+                **_cell(fig),
             )
             if area:
                 rows.region_areas.append(area)
@@ -257,10 +249,17 @@ def _usd(value: object) -> int | None:
     return None if value == FUNDED or value is None else int(value)  # type: ignore[call-overload]
 
 
-def _status(fig: TableFigure) -> dict[str, Any]:
-    if fig.value == FUNDED:
-        return {"status": "funded", "requirement_usd": None}
-    return {"status": "amount", "requirement_usd": int(fig.value)}
+def _cell(fig: TableFigure) -> dict[str, Any]:
+    """The values every row of a regional table has: its amount, its places and its evidence."""
+    funded = fig.value == FUNDED
+    return {
+        "status": "funded" if funded else "amount",
+        "requirement_usd": None if funded else int(fig.value),
+        "source_ref": str(fig.amount_ref),
+        "source_box": fig.amount_ref.box(),
+        "label_ref": str(fig.label_ref),
+        "evidence": fig.evidence,
+    }
 
 
 def slug(text: str, words: int | None = None) -> str:
@@ -339,7 +338,7 @@ _NOT_GIVEN = frozenset({"", "n/a", "na", "n.a.", "-", "\u2013", "tbd", "not avai
 
 
 def _budget(found: tuple[str, SourceRef] | None) -> int | None:
-    """'125000.00' -> 125000: whole dollars (the cents must be zero); 'N/A' -> null."""
+    """A printed budget ("nnnnnn.00", "USD n,nnn") -> whole dollars (the cents must be zero); 'N/A' -> null."""
     if found is None:
         return None
     text, ref = found
