@@ -113,6 +113,10 @@ class Unresolved(EtlError):
     code = "unresolved"
 
 
+class Unaccounted(EtlError):
+    code = "unaccounted"
+
+
 class InvalidFigure(EtlError):
     code = "invalid-figure"
 

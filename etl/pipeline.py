@@ -22,8 +22,9 @@ from etl.load import rows_to_table, write_tables
 from etl.load.package import descriptor_text, package_descriptor
 from etl.reconcile import rows_to_reconciliation
 from etl.reconcile.known import load_known
-from etl.resolve import TIME_LIMIT, document_to_figures
-from etl.resolve.multiregional import document_to_initiatives
+from etl.resolve import TIME_LIMIT, segments_to_figures
+from etl.resolve.multiregional import multiregional_to_figures
+from etl.segment import document_to_segments
 from etl.segment.kind import document_to_kind
 from etl.segment.project import document_to_project
 from etl.segment.report import document_to_report
@@ -194,10 +195,13 @@ def document_to_rows(
         project_to_rows(doc, document_to_project(doc, gaz), rows)
         return
     info = document_to_report(doc)
-    figures = document_to_figures(doc, gaz, time_limit, progress=progress, jobs=jobs)
+    segments = document_to_segments(doc, gaz)
+    figures = segments_to_figures(segments, doc, gaz, time_limit, progress=progress, jobs=jobs)
     if progress:
         progress("multiregional initiatives")
-    figures_to_rows(info, doc, figures, rows, document_to_initiatives(doc))
+    part = segments.multiregional
+    initiatives = multiregional_to_figures(part, doc.lines) if part is not None else []
+    figures_to_rows(info, doc, figures, rows, initiatives)
 
 
 def document_to_name(doc: Document) -> str:

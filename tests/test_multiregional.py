@@ -7,6 +7,7 @@ report's build.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -15,17 +16,26 @@ from hypothesis import strategies as st
 
 from etl.errors import AmountUnparseable
 from etl.extract.text import bytes_to_document
+from etl.gazetteer import load_gazetteer
 from etl.pipeline import BuildReport
 from etl.resolve.multiregional import InitiativeFigure, document_to_initiatives
+from etl.segment.furniture import Furniture, lines_to_furniture
 from etl.source import Document
-from tests.conftest import FIXTURES, read
+from tests.conftest import FIXTURES, RAW, read
 
 Said = tuple[str, int | None, str, str | None, str | None]  # status, USD, basis, period, note
 
 
+@cache
+def _report_furniture() -> Furniture:
+    """The running lines of the whole report (by text: an excerpt has too few of them to find its own)."""
+    found = lines_to_furniture(bytes_to_document(RAW.read_bytes(), "report").lines, load_gazetteer())
+    return Furniture(frozenset(), frozenset(), found.keys)
+
+
 def _figures(name: str) -> list[InitiativeFigure]:
     path = FIXTURES / f"{name}.txt"
-    return document_to_initiatives(bytes_to_document(path.read_bytes(), name))
+    return document_to_initiatives(bytes_to_document(path.read_bytes(), name), _report_furniture())
 
 
 def _said(figures: list[InitiativeFigure]) -> dict[str, list[Said]]:

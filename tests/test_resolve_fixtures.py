@@ -15,11 +15,13 @@ import pytest
 
 from etl.extract import path_to_document
 from etl.gazetteer import load_gazetteer
-from etl.resolve import document_to_layouts
+from etl.resolve import Laid, segments_to_layouts
 from etl.resolve.figures import resolution_to_figures
 from etl.resolve.region import layout_to_resolution
 from etl.resolve.textmodel import TextModel, clean_boxes, examples_to_model, text_words
+from etl.segment import document_to_segments
 from etl.segment.lexicon import format_amount
+from etl.source import Document
 from tests.conftest import FIXTURES, RAW
 
 Row = int | str  # an amount, or "funded"
@@ -42,11 +44,16 @@ def mini_report(tmp: Path, fixture: str, region: str, rows: dict[str, Row], area
     return path
 
 
+def layouts(doc: Document) -> list[Laid]:
+    gaz = load_gazetteer()
+    return segments_to_layouts(document_to_segments(doc, gaz), doc, gaz)
+
+
 @pytest.fixture(scope="module")
 def model() -> TextModel:
     doc = path_to_document(RAW)
     examples = []
-    for item in document_to_layouts(doc, load_gazetteer()):
+    for item in layouts(doc):
         layout = item.layout
         spans = dict(zip((t.index for t in layout.tokens), layout.token_text, strict=True))
         items = sorted(layout.tokens + layout.labels + layout.markers, key=lambda i: i.index)
@@ -56,7 +63,7 @@ def model() -> TextModel:
 
 def resolve(tmp: Path, model: TextModel, *args: Any) -> dict[tuple[str, str], dict[str, Any]]:
     doc = path_to_document(mini_report(tmp, *args))
-    [item] = document_to_layouts(doc, load_gazetteer())
+    [item] = layouts(doc)
     resolution = layout_to_resolution(item.layout, model, doc.lines, 20.0)
     figures = resolution_to_figures(resolution, item.region.name, item.region.name_ref, doc.lines)
     assert figures.unresolved is None

@@ -1,6 +1,6 @@
 """Scrambled labels and amounts -> figures, using the report's own sums.
 
-`document_to_figures` runs the whole stage for one report: lay out every region, learn the
+`segments_to_figures` runs the whole stage for one report: lay out every region, learn the
 text model from the report's clean boxes, then resolve each region.
 """
 
@@ -10,16 +10,16 @@ import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from etl.errors import TableUnreadable, Truncated, in_worker
+from etl.errors import Truncated, in_worker
 from etl.gazetteer import Gazetteer
 from etl.resolve.figures import RegionFigures, resolution_to_figures
 from etl.resolve.layout import Layout, amount_value, table_and_zone_to_layout
 from etl.resolve.region import layout_to_resolution
 from etl.resolve.textmodel import TextModel, clean_boxes, examples_to_model, text_words
+from etl.segment import Segments
 from etl.segment.lexicon import format_amount
-from etl.segment.regions import RegionText, document_to_regions
-from etl.segment.table import lines_to_table
-from etl.segment.zone import REGIONAL, lines_to_zone
+from etl.segment.regions import RegionText
+from etl.segment.zone import REGIONAL
 from etl.source import Document, Line
 
 TIME_LIMIT = 20.0  # seconds per solve; a region needs two solves, a few more if the first fails
@@ -31,24 +31,14 @@ class Laid:
     layout: Layout
 
 
-def document_to_layouts(doc: Document, gaz: Gazetteer) -> list[Laid]:
-    """Segment every region of a report into its layout."""
+def segments_to_layouts(segments: Segments, doc: Document, gaz: Gazetteer) -> list[Laid]:
+    """Every region of a report laid out for the solvers."""
     laid = []
-    for region in document_to_regions(doc, gaz):
-        table = lines_to_table(doc.lines, *region.table, gaz)
-        countries = frozenset(label.key for label in table.countries() if label.kind == "country")
-        zone = lines_to_zone(doc.lines, *region.zone, countries, gaz)
-        if not table.countries() or not table.totals():
-            missing = "country rows" if not table.countries() else "'Total funding requirement' row"
-            raise TableUnreadable(
-                doc.lines[region.table[0]].ref,
-                f"the funding table of region {region.name!r} has no {missing}",
-                fix="the table needs its 'Country' column (country rows, then the totals) as the report prints it",
-            )
-        layout = table_and_zone_to_layout(region.region_id, table, zone, doc.lines, gaz)
-        if region.open_end:
-            _refuse_cut_off(doc, region, layout)
-        laid.append(Laid(region, layout))
+    for region in segments.regions:
+        layout = table_and_zone_to_layout(region.where.region_id, region.table, region.zone, doc.lines, gaz)
+        if region.where.open_end:
+            _refuse_cut_off(doc, region.where, layout)
+        laid.append(Laid(region.where, layout))
     return laid
 
 
@@ -68,7 +58,8 @@ def _refuse_cut_off(doc: Document, region: RegionText, layout: Layout) -> None:
     )
 
 
-def document_to_figures(
+def segments_to_figures(
+    segments: Segments,
     doc: Document,
     gaz: Gazetteer,
     time_limit: float = TIME_LIMIT,
@@ -76,7 +67,7 @@ def document_to_figures(
     jobs: int = 1,
 ) -> list[RegionFigures]:
     """Resolve every region of a report; with jobs > 1, regions are solved in parallel processes."""
-    laid = document_to_layouts(doc, gaz)
+    laid = segments_to_layouts(segments, doc, gaz)
     examples = []
     for item in laid:
         layout = item.layout

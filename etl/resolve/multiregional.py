@@ -20,6 +20,7 @@ import regex
 from etl.errors import Unresolved
 from etl.gazetteer import load_gazetteer, normalize
 from etl.resolve.textmodel import FUNCTION_WORDS
+from etl.segment.furniture import Furniture
 from etl.segment.multiregional import (
     Block,
     Heading,
@@ -59,12 +60,14 @@ class InitiativeFigure:
     ref: SourceRef
 
 
-def document_to_initiatives(doc: Document) -> list[InitiativeFigure]:
-    """The multiregional part of a report -> its initiatives' figures (none if the report has no such part)."""
+def document_to_initiatives(doc: Document, furniture: Furniture | None = None) -> list[InitiativeFigure]:
+    """The multiregional part of a document that holds nothing else (an excerpt, whose running lines
+    are too few to find: `furniture` may give them) -> its initiatives' figures; none if it has no
+    such part. A whole report's part comes from segmentation."""
     start = find_multiregional(doc.lines)
     if start is None:
         return []
-    return multiregional_to_figures(lines_to_multiregional(doc.lines, start), doc.lines)
+    return multiregional_to_figures(lines_to_multiregional(doc.lines, start, furniture), doc.lines)
 
 
 def multiregional_to_figures(text: MultiregionalText, lines: tuple[Line, ...]) -> list[InitiativeFigure]:

@@ -1,11 +1,16 @@
-"""What a single line of a report is: an amount, an area label, a country heading, a marker.
+"""What a single line of a report is: an amount, an area label, a country heading, a structural heading.
 
-These are the only places that know how the report prints things; everything after
-segmentation works with the classified items.
+The printed wording of the structure (table headings, the box line, "Target populations"...) is
+data, in etl/data/wording.toml, matched through `heading_key`, which lets the case, plural or
+singular, hyphens, brackets and "US$" for "USD" vary as editions and exporters vary them.
+Everything after segmentation works with the classified items.
 """
 
 from __future__ import annotations
 
+import tomllib
+from functools import cache
+from importlib import resources
 from typing import Final, Literal
 
 import regex
@@ -16,17 +21,82 @@ from etl.source import SourceRef
 
 FUNDED: Final = "funded"
 Amount = int | Literal["funded"]
+HeadingKind = Literal[
+    "region_title",
+    "country_column",
+    "amount_column",
+    "area_column",
+    "total_row",
+    "regional_row",
+    "box_line",
+    "target_populations",
+    "multiregional_title",
+    "funded",
+]
 
 _AMOUNT = regex.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+)\s*$")
-_FUNDED = regex.compile(r"^\s*funded\s*$", regex.IGNORECASE)
 # An amount-shaped token with a stray letter or a broken group, e.g. a letter O for a zero, or a group of two digits.
 _NEAR_AMOUNT = regex.compile(r"^\s*\d{1,3}(?:[,.][0-9OoIl]{1,4})+\s*$")
 _NEGATIVE = regex.compile(r"^\s*(?:[-\u2212\u2013]\s*\d{1,3}(?:[,.]\d{3})+|\(\s*\d{1,3}(?:[,.]\d{3})+\s*\))\s*$")
 MAX_USD = 10**11  # no figure of an appeal reaches USD 100 billion
 _FIX_DIGITS = "correct the digits in the raw file (amounts are whole USD, thousands separated by commas)"
-_TOTAL = "total funding requirement"
-_MARKER = "funding requirement (in usd)"
-_REGIONAL = frozenset({"regional programmes", "regional programme", "regional programs"})
+
+_DOLLARS = regex.compile(r"u\.?\s?s\.?\s?\$|\bu\.?\s?s\.?\s+dollars?\b|\bunited states dollars?\b|\bus\s?dollars?\b")
+_WORDS = regex.compile(r"[\p{L}\p{N}]+")
+_IGNORED = frozenset({"in"})
+_PROSE_END = (".", ",", ";", ":")
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")):
+        return word[:-1]
+    return word
+
+
+@cache
+def heading_words(text: str) -> tuple[str, ...]:
+    """A line's words as a heading is recognised by: casefolded, singular, "USD" for every way of
+    writing US dollars, without brackets, punctuation and "in" ("(in USD)" = "(USD)"); none for a
+    line that ends as prose does (a full stop, comma, semicolon or colon)."""
+    key = _DOLLARS.sub(" usd ", normalize(text))
+    if key.endswith(_PROSE_END):
+        return ()  # the end of a sentence or the start of a list: prose, not a heading
+    return tuple(_singular(w) for w in _WORDS.findall(key) if w not in _IGNORED)
+
+
+def heading_key(text: str) -> str:
+    """The words run together, so that a hyphen or a space inside a word does not count
+    ("Multi-regional" = "multiregional")."""
+    return "".join(heading_words(text))
+
+
+@cache
+def _wording() -> dict[str, frozenset[str]]:
+    data = tomllib.loads(resources.files("etl.data").joinpath("wording.toml").read_text(encoding="utf-8"))
+    return {kind: frozenset(heading_key(p) for p in phrases) for kind, phrases in data["headings"].items()}
+
+
+def phrasings(kind: HeadingKind) -> frozenset[str]:
+    """The heading keys of every phrasing of a kind of heading (etl/data/wording.toml)."""
+    return _wording()[kind]
+
+
+def is_heading(text: str, kind: HeadingKind) -> bool:
+    """The line is, in full, a heading of this kind."""
+    return heading_key(text) in _wording()[kind]
+
+
+def heading_kind(text: str) -> HeadingKind | None:
+    """Which structural heading a line is, if any."""
+    key = heading_key(text)
+    if not key:
+        return None
+    for kind, keys in _wording().items():
+        if key in keys:
+            return kind  # type: ignore[return-value]
+    return None
 
 
 def parse_amount(text: str) -> Amount | None:
@@ -34,7 +104,7 @@ def parse_amount(text: str) -> Amount | None:
     match = _AMOUNT.match(text)
     if match:
         return int(match.group(1).replace(",", "").replace(".", ""))
-    if _FUNDED.match(text):
+    if is_heading(text, "funded"):
         return FUNDED
     return None
 
@@ -72,19 +142,19 @@ def format_amount(value: Amount) -> str:
 
 def is_marker(text: str) -> bool:
     """The "Funding requirement (in USD)" line that opens a programme box."""
-    return normalize(text) == _MARKER
+    return is_heading(text, "box_line")
 
 
 def is_total_label(text: str) -> bool:
-    return normalize(text) == _TOTAL
+    return is_heading(text, "total_row")
 
 
 def is_regional_label(text: str) -> bool:
-    return normalize(text) in _REGIONAL
+    return is_heading(text, "regional_row")
 
 
 def is_target_populations(text: str) -> bool:
-    return normalize(text) == "target populations"
+    return is_heading(text, "target_populations")
 
 
 def strip_heading(text: str) -> str:

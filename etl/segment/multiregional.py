@@ -18,6 +18,8 @@ import regex
 
 from etl.errors import AmountUnparseable
 from etl.gazetteer import normalize
+from etl.segment.furniture import Furniture
+from etl.segment.lexicon import heading_kind, is_heading
 from etl.source import Line, SourceRef
 
 _SMALL = frozenset(
@@ -46,7 +48,6 @@ _SMALL = frozenset(
         "versus",
     ]
 )
-_CHROME = frozenset({"migration initiatives 2015", "migrants and cities", "multiregional initiatives"})
 _WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'\u2019\-]*")
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s*(?P<{0}>million|billion|mn|bn)\b)?"
@@ -120,17 +121,31 @@ class MultiregionalText:
     statements: tuple[Statement, ...]
 
 
-def find_multiregional(lines: tuple[Line, ...], after: int = 0) -> int | None:
-    """The line of the "multiregional INITIATIVES" title after the last regional funding table
-    (and after line `after`), if the report has the part. The title also runs in page headers
-    inside the part; the first one after the tables opens it."""
-    tables = [i for i, line in enumerate(lines) if normalize(line.text) == "programmatic area"]
-    start = max([after, *tables[-1:]])
-    return next((i for i in range(start, len(lines)) if normalize(lines[i].text) == "multiregional initiatives"), None)
+def find_multiregional(lines: tuple[Line, ...], after: int | None = None) -> int | None:
+    """Where the multiregional part starts, after the last regional funding table (after line `after`
+    when given): its title ("Multiregional initiatives", etl/data/wording.toml; the title also runs in
+    page headers inside the part, the first one opens it) or, where the title is not printed, the
+    line before the bullet list of its groups. None if the report has no such part."""
+    if after is None:
+        after = max((i for i, line in enumerate(lines) if heading_kind(line.text) in _TABLE_HEADINGS), default=0)
+    title = next((i for i in range(after, len(lines)) if is_heading(lines[i].text, "multiregional_title")), None)
+    bullets = next((i for i in range(after, len(lines) - 2) if _bullet_list_at(lines, i)), None)
+    found = [i for i in (title, None if bullets is None else max(after, bullets - 1)) if i is not None]
+    return min(found) if found else None
 
 
-def lines_to_multiregional(lines: tuple[Line, ...], start: int) -> MultiregionalText:
-    """Classify the lines of the multiregional part."""
+_TABLE_HEADINGS = ("country_column", "area_column", "total_row")
+BULLET_LIST = 3  # lines in a row opening with a bullet: the list of the part's groups
+
+
+def _bullet_list_at(lines: tuple[Line, ...], i: int) -> bool:
+    return all(lines[k].text.strip().startswith("\u2022") for k in range(i, i + BULLET_LIST))
+
+
+def lines_to_multiregional(
+    lines: tuple[Line, ...], start: int, furniture: Furniture | None = None
+) -> MultiregionalText:
+    """Classify the lines of the multiregional part (page furniture, if found, is no title or text)."""
     end = next((i for i in range(start, len(lines)) if lines[i].text.count("•") >= 3), len(lines))
     groups, i = _bullet_groups(lines, start + 1, end)
     headings: list[Heading] = []
@@ -148,8 +163,9 @@ def lines_to_multiregional(lines: tuple[Line, ...], start: int) -> Multiregional
     while i < end:
         raw = lines[i].text
         text = raw.strip()
-        key = normalize(text)
-        if not text or key in _CHROME or _TITLE_YEAR.fullmatch(text) or text.isdigit():
+        chrome = furniture is not None and (i in furniture or furniture.is_running(text))
+        chrome = chrome or is_heading(text, "multiregional_title") or bool(_TITLE_YEAR.fullmatch(text))
+        if not text or chrome or text.isdigit():
             close()
             previous_blank = True
             i += 1

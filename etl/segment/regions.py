@@ -1,31 +1,47 @@
 """A document's lines -> its regions: each region's funding table and programme sections.
 
-A region is found by its table: the line "Programmatic area" sits in every regional
-funding table. The table runs from the "Country" column heading to the "Regional
-Programmes" heading that opens the first programme box; the region's programme sections
-(the "zone") run from there to the end of the target populations of its last box.
+A regional funding table is found by its headings (etl/data/wording.toml): the title "Funding
+requirements for <REGION>", the column headings "Country", "USD" and "Programmatic area", and the
+"Total funding requirement" rows. Two kinds of them near each other make a table, so a heading an
+edition spells otherwise, or leaves out, loses no region. What cannot be read stops the build with
+its line: a title with no table near it, a table whose region cannot be named, a programme box
+outside every region.
+
+The table runs from its first column heading (and the country rows printed just above it) to the
+heading of the first programme section ("Regional Programmes", or a country's when a region has
+no regional programmes); the region's programme sections (the "zone") run from there to the end
+of the target populations of its last box.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from etl.errors import NotAReport, RegionMissing
+import regex
+
+from etl.errors import NotAReport, RegionMissing, TableUnreadable, Unaccounted
 from etl.gazetteer import Gazetteer, normalize
 from etl.segment.lexicon import (
+    HeadingKind,
+    heading_kind,
+    heading_words,
     is_marker,
     is_regional_label,
     is_target_populations,
     match_area,
     parse_amount,
+    phrasings,
     strip_heading,
 )
 from etl.segment.multiregional import find_multiregional
 from etl.source import Document, Line, SourceRef
 
-_LOOKBACK = 60  # lines before "Programmatic area" where "Country" and the title may sit
-_TABLE_LOOKBACK = 400  # a country table printed whole: two lines a row, up to 200 countries
+TABLE_GAP = 200  # lines: two headings further apart belong to two tables (a table printed whole runs ~150)
+TITLE_NAME_LINES = 3  # a region's name runs over at most this many lines after its title
 _TRAILING = 40  # lines after a box's target populations where a stray amount or label may follow
+_TABLE_MARKS: tuple[HeadingKind, ...] = ("region_title", "country_column", "area_column", "total_row", "amount_column")
+_STRONG: tuple[HeadingKind, ...] = ("region_title", "country_column", "area_column", "total_row")
+_SLUG = regex.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,68 +54,164 @@ class RegionText:
     table: tuple[int, int]
     zone: tuple[int, int]
     open_end: bool = False  # the last region, and no part of the report follows it: maybe cut off
+    title: tuple[int, ...] = ()  # the lines of its "Funding requirements for <REGION>" title
+    headings: tuple[int, ...] = ()  # the lines of its table's headings
+    curated: bool = True  # the region id is etl/data/regions.csv's, not derived from the title
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    marks: tuple[tuple[int, HeadingKind], ...]
+
+    @property
+    def kinds(self) -> set[HeadingKind]:
+        return {kind for _, kind in self.marks}
+
+    def first(self, *, titles: bool = True) -> int:
+        return min(i for i, kind in self.marks if titles or kind != "region_title")
+
+    @property
+    def last(self) -> int:
+        return max(i for i, _ in self.marks)
+
+    @property
+    def titles(self) -> list[int]:
+        return [i for i, kind in self.marks if kind == "region_title"]
+
+
+def table_marks(lines: tuple[Line, ...]) -> list[tuple[int, HeadingKind]]:
+    """Every line that is a heading of a regional funding table, with its kind."""
+    out: list[tuple[int, HeadingKind]] = []
+    title = phrasings("region_title")
+    for i, line in enumerate(lines):
+        kind = heading_kind(line.text)
+        if kind in _TABLE_MARKS:
+            out.append((i, kind))
+        elif kind is None and _title_prefix(line.text, title):
+            out.append((i, "region_title"))  # "Funding requirements for East and Horn of Africa" on one line
+    return out
+
+
+def _title_prefix(text: str, title: frozenset[str]) -> int:
+    """How many words of the line the region title takes when the region's name follows on it."""
+    words = heading_words(text)
+    for n in (3, 4):
+        if len(words) > n and "".join(words[:n]) in title:
+            rest = _rest_of_title(text, n)
+            return n if rest[:1].isupper() and _looks_like_name(rest) else 0
+    return 0
 
 
 def document_to_regions(doc: Document, gaz: Gazetteer) -> list[RegionText]:
-    """Find every regional funding table and the programme sections that follow it."""
+    """Find every regional funding table and the programme sections that follow it, up to the
+    multiregional part."""
     lines = doc.lines
-    anchors = [i for i, line in enumerate(lines) if normalize(line.text) == "programmatic area"]
-    if not anchors:
+    tables = _tables(table_marks(lines), lines)
+    part = find_multiregional(lines, tables[-1].last) if tables else None
+    end = len(lines) if part is None else part
+    if not tables:
         raise NotAReport(
             doc.path,
-            "no regional funding table (a 'Programmatic area' column heading) in the document",
+            "no regional funding table (no 'Country', 'Programmatic area' and 'Total funding requirement' headings)",
             fix="give a Migration Initiatives appeal report, or remove the file from raw/",
         )
-    part = find_multiregional(lines, anchors[-1])
-    limit = len(lines) if part is None else part
     regions: list[RegionText] = []
     previous_end = 0
-    for n, anchor in enumerate(anchors):
-        start = _table_start(lines, anchor, anchors[n - 1] if n else 0)
-        next_start = _table_start(lines, anchors[n + 1], anchor) if n + 1 < len(anchors) else limit
-        table_end = _table_end(lines, anchor, next_start, gaz)
+    for n, table in enumerate(tables):
+        start = _table_start(lines, table.first(titles=False), previous_end, gaz)
+        next_start = tables[n + 1].first() if n + 1 < len(tables) else end
+        table_end = _table_end(lines, table.last, next_start, gaz)
         zone_end = _zone_end(lines, table_end, next_start, gaz)
-        region_id, name, ref = _region_name(doc, start, table_end, previous_end, gaz)
-        open_end = n + 1 == len(anchors) and limit == len(lines)
-        regions.append(RegionText(region_id, name, ref, (start, table_end), (table_end, zone_end), open_end))
-        previous_end = zone_end
-    seen: dict[str, RegionText] = {}
-    for region in regions:
-        if region.region_id in seen:
-            raise RegionMissing(
-                region.name_ref,
-                f"a second funding table for region {region.name!r}",
-                fix="check the region title of this table in the raw file",
+        title, (region_id, name, ref, curated) = _region_name(lines, table, start, previous_end, gaz)
+        open_end = n + 1 == len(tables) and end == len(lines)
+        headings = tuple(i for i, kind in table.marks if kind != "region_title")
+        regions.append(
+            RegionText(
+                region_id,
+                name,
+                ref,
+                (start, table_end),
+                (table_end, zone_end),
+                open_end,
+                title,
+                headings,
+                curated,
             )
-        seen[region.region_id] = region
+        )
+        previous_end = zone_end
+    _check_one_table_each(regions)
+    _check_boxes_inside(lines, regions, end)
     return regions
 
 
-def _table_start(lines: tuple[Line, ...], anchor: int, floor: int) -> int:
-    """The "Country" heading nearest above the "Programmatic area" one: within _LOOKBACK lines in
-    a text export (the columns interleave), further when the country table is printed whole
-    before the areas (a PDF's table page: two lines a row), but not past the previous table."""
-    for i in range(anchor, max(anchor - _TABLE_LOOKBACK, floor, -1), -1):
-        if normalize(lines[i].text) == "country":
-            return i
-    return anchor
+def _tables(marks: list[tuple[int, HeadingKind]], lines: tuple[Line, ...]) -> list[_Table]:
+    """Headings near each other, as tables: two kinds of heading make one; a title alone is an error."""
+    groups: list[list[tuple[int, HeadingKind]]] = []
+    for mark in marks:
+        if groups and mark[0] - groups[-1][-1][0] <= TABLE_GAP:
+            groups[-1].append(mark)
+        else:
+            groups.append([mark])
+    tables = []
+    for group in groups:
+        table = _Table(tuple(group))
+        if len(table.kinds & set(_STRONG)) >= 2:
+            tables.append(table)
+        elif table.titles:
+            raise TableUnreadable(
+                lines[group[0][0]].ref,
+                "a 'Funding requirements for <REGION>' title with no funding table near it (no 'Country',"
+                " 'Programmatic area' or 'Total funding requirement' heading within"
+                f" {TABLE_GAP} lines)",
+                fix="the table needs its column headings as the report prints them",
+            )
+    return tables
 
 
-def _table_end(lines: tuple[Line, ...], anchor: int, limit: int, gaz: Gazetteer) -> int:
+def _table_start(lines: tuple[Line, ...], first: int, floor: int, gaz: Gazetteer) -> int:
+    """The table's first column heading, or the first of the country rows printed just above it
+    (when the "Country" heading itself is not printed): nothing but blank lines, amounts and table
+    labels lies between them."""
+    start = first
+    i = first - 1
+    while i >= floor:
+        text = lines[i].text
+        if not text.strip():
+            i -= 1
+            continue
+        if not _is_table_item(lines, i, gaz):
+            break
+        start = i
+        i -= 1
+    return start
+
+
+def _is_table_item(lines: tuple[Line, ...], i: int, gaz: Gazetteer) -> bool:
+    text = lines[i].text
+    if parse_amount(text) is not None or is_regional_label(text) or heading_kind(text) == "total_row":
+        return True
+    if gaz.country(strip_heading(text)) or gaz.areas(text):
+        return True
+    # the second line of a label printed over two ("Labour Migration and Human" / "Development")
+    before = lines[i - 1].text if i else ""
+    return bool(before.strip()) and bool(gaz.areas(f"{before.strip()} {text.strip()}"))
+
+
+def _table_end(lines: tuple[Line, ...], after: int, limit: int, gaz: Gazetteer) -> int:
     """The first line of the first section: its heading ("Regional Programmes", or a country's
     when a region has no regional programmes), its label and its first box."""
-    first_marker = next((i for i in range(anchor, limit) if is_marker(lines[i].text)), None)
+    first_marker = next((i for i in range(after, limit) if is_marker(lines[i].text)), None)
     if first_marker is None:
         return limit
     j = first_marker - 1
-    while j > anchor and not lines[j].text.strip():
+    while j > after and not lines[j].text.strip():
         j -= 1
     for span in (1, 2, 3):
         texts = [lines[k].text for k in range(j - span + 1, j + 1)]
         if match_area(texts, gaz)[1] == span:
             j -= span
             break
-    while j > anchor and not lines[j].text.strip():
+    while j > after and not lines[j].text.strip():
         j -= 1
     if is_regional_label(lines[j].text):
         return j
@@ -119,7 +231,7 @@ def _zone_end(lines: tuple[Line, ...], start: int, limit: int, gaz: Gazetteer) -
     end = i = last_marker + 1
     while i < limit:
         if is_target_populations(lines[i].text):
-            end = i = _population_end(lines, i + 1, limit)
+            end = i = _population_end(lines, i + 1, limit, gaz)
             ahead = range(i, min(i + _TRAILING, limit))
             following = next((k for k in ahead if _is_programme_item(lines, k, gaz)), None)
             if following is None:
@@ -135,47 +247,141 @@ def _is_programme_item(lines: tuple[Line, ...], i: int, gaz: Gazetteer) -> bool:
     return parse_amount(lines[i].text) is not None or match_area(texts, gaz)[1] > 0
 
 
-def _population_end(lines: tuple[Line, ...], i: int, limit: int) -> int:
-    while i < limit and _is_population(lines[i]):
+def _population_end(lines: tuple[Line, ...], i: int, limit: int, gaz: Gazetteer) -> int:
+    while i < limit and _is_population(lines[i]) and not _is_programme_item(lines, i, gaz):
         i += 1
     return i
 
 
 def _is_population(line: Line) -> bool:
-    text = line.text
-    stripped = text.strip()
-    return bool(stripped) and not line.fresh and len(stripped) <= 60 and not stripped.endswith(".")
-
-
-def _region_name(doc: Document, start: int, end: int, previous_end: int, gaz: Gazetteer) -> tuple[str, str, SourceRef]:
-    """The region a table belongs to: its "Funding requirements for" title, else the last region title before it."""
-    lines = doc.lines
-    for i in range(max(start - _LOOKBACK, previous_end), end):
-        if normalize(lines[i].text) == "funding requirements for":
-            found = _region_at(lines, i + 1, end, gaz)
-            if found:
-                return found
-    for i in range(start - 1, previous_end - 1, -1):
-        found = _region_at(lines, i, start, gaz, exact_start=True)
-        if found:
-            return found
-    raise RegionMissing(
-        lines[start].ref,
-        "cannot tell which region this funding table belongs to",
-        fix="the table needs a 'Funding requirements for <REGION>' title or a region title before it",
+    stripped = line.text.strip()
+    return (
+        bool(stripped)
+        and not line.fresh
+        and len(stripped) <= 60
+        and not stripped.endswith(".")
+        and heading_kind(stripped) is None
     )
 
 
-def _region_at(
-    lines: tuple[Line, ...], i: int, end: int, gaz: Gazetteer, exact_start: bool = False
-) -> tuple[str, str, SourceRef] | None:
-    while not exact_start and i < end and not lines[i].text.strip():
-        i += 1
+def _region_name(
+    lines: tuple[Line, ...], table: _Table, start: int, previous_end: int, gaz: Gazetteer
+) -> tuple[tuple[int, ...], tuple[str, str, SourceRef, bool]]:
+    """The region a table belongs to and the lines of its title: the name its "Funding requirements
+    for" title prints, else the last region name printed before the table."""
+    first = table.first(titles=False)
+    for i in sorted(table.titles, key=lambda t: abs(t - first)):
+        found = _titled(lines, i, gaz)
+        if found:
+            return found
+    for i in range(start - 1, previous_end - 1, -1):
+        named = _known_name(lines, i, start, gaz)
+        if named:
+            return (), named
+    raise RegionMissing(
+        lines[first].ref,
+        "cannot tell which region this funding table belongs to: no 'Funding requirements for <REGION>'"
+        " title near it and no region's name printed before it",
+        fix="the table needs its 'Funding requirements for <REGION>' title as the report prints it",
+    )
+
+
+def _titled(
+    lines: tuple[Line, ...], i: int, gaz: Gazetteer
+) -> tuple[tuple[int, ...], tuple[str, str, SourceRef, bool]] | None:
+    """The region a title names: on the title's own line, or on the lines after it."""
+    taken = _title_prefix(lines[i].text, phrasings("region_title"))
+    if taken:
+        rest = _rest_of_title(lines[i].text, taken)
+        return (i,), _named(rest, lines[i].ref, gaz)
+    following = [k for k in range(i + 1, min(i + 1 + TITLE_NAME_LINES + 2, len(lines))) if lines[k].text.strip()]
+    following = following[:TITLE_NAME_LINES]
+    for span in (1, 2, 3):
+        if len(following) < span:
+            break
+        name = " ".join(lines[k].text.strip() for k in following[:span])
+        if gaz.region(name):
+            return (i, *following[:span]), _named(name, lines[following[0]].ref, gaz)
+    if not following or not _looks_like_name(lines[following[0]].text):
+        return None
+    taken_lines = [following[0]]
+    for k in following[1:]:
+        previous = lines[taken_lines[-1]].text.strip()
+        if previous.endswith((",", "and", "&")) and _looks_like_name(lines[k].text):
+            taken_lines.append(k)
+        else:
+            break
+    name = " ".join(lines[k].text.strip() for k in taken_lines)
+    return (i, *taken_lines), _named(name, lines[taken_lines[0]].ref, gaz)
+
+
+def _rest_of_title(text: str, words: int) -> str:
+    """What follows the title's words on its line: the region's name as printed."""
+    tokens = text.split()
+    return " ".join(tokens[words:]).strip()
+
+
+def _looks_like_name(text: str) -> bool:
+    """A region's name as a title prints it: short, no sentence, not a table's own line."""
+    stripped = text.strip()
+    if not stripped or len(stripped.split()) > 10 or stripped.endswith((".", ";", ":")):
+        return False
+    return heading_kind(stripped) is None and parse_amount(stripped) is None and stripped[:1].isalpha()
+
+
+def _named(name: str, ref: SourceRef, gaz: Gazetteer) -> tuple[str, str, SourceRef, bool]:
+    region_id = gaz.region(name)
+    if region_id:
+        return region_id, name, ref, True
+    return region_slug(name), name, ref, False
+
+
+def region_slug(name: str) -> str:
+    """A stable id for a region the gazetteer does not know, from its printed name."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", normalize(name)).encode("ascii", "ignore").decode()
+    return "_".join(_SLUG.findall(ascii_name)) or "region"
+
+
+def _known_name(lines: tuple[Line, ...], i: int, end: int, gaz: Gazetteer) -> tuple[str, str, SourceRef, bool] | None:
     for span in (1, 2, 3):
         if i + span > end:
             break
         name = " ".join(lines[k].text.strip() for k in range(i, i + span))
         region_id = gaz.region(name)
         if region_id:
-            return region_id, name, lines[i].ref
+            return region_id, name, lines[i].ref, True
     return None
+
+
+def _check_one_table_each(regions: list[RegionText]) -> None:
+    seen: dict[str, RegionText] = {}
+    for region in regions:
+        if region.region_id in seen:
+            raise RegionMissing(
+                region.name_ref,
+                f"a second funding table for region {region.name!r} (the first at {seen[region.region_id].name_ref})",
+                fix="check the region title of this table in the raw file",
+            )
+        seen[region.region_id] = region
+
+
+def _check_boxes_inside(lines: tuple[Line, ...], regions: list[RegionText], end: int) -> None:
+    """Every programme box of the report lies in some region's programme sections: one outside them
+    all would be a programme silently lost."""
+    zones = [region.zone for region in regions]
+    for i in range(end):
+        if is_marker(lines[i].text) and not any(a <= i < b for a, b in zones):
+            before = [r for r in regions if r.zone[1] <= i]
+            where = f" (after the sections of region {before[-1].name!r})" if before else ""
+            raise Unaccounted(
+                lines[i].ref,
+                f"a programme box outside every region's programme sections{where}",
+                value=normalize(lines[i].text),
+                fix="the region it belongs to needs its funding table (title, 'Country', 'Programmatic area',"
+                " totals) as the report prints them",
+            )
+
+
+__all__ = ["RegionText", "document_to_regions", "region_slug", "table_marks"]

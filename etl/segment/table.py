@@ -15,18 +15,20 @@ from etl.errors import UnknownArea, UnknownCountry
 from etl.gazetteer import Gazetteer, normalize
 from etl.segment.lexicon import (
     Amount,
+    heading_kind,
+    heading_words,
     is_regional_label,
     is_total_label,
     match_area,
+    parse_amount,
     read_amount,
 )
 from etl.source import Line, SourceRef
 
 LabelKind = Literal["country", "regional", "area", "total"]
 
-_CHROME = frozenset({"country", "usd", "programmatic area", "funding requirements for", "funding requirement (in usd)"})
+_HEADINGS = frozenset({"region_title", "country_column", "amount_column", "area_column", "box_line"})
 _PERCENT = regex.compile(r"^[\d.,\s%]+%\s*$")
-_AREA_WORDS = regex.compile(r"\b(migration|migrant|emergenc|crisis|border|health|labour|environment|research)", regex.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,20 +64,33 @@ class TableText:
         return tuple(label for label in self.labels if label.kind == "total")
 
 
-def lines_to_table(lines: tuple[Line, ...], start: int, end: int, gaz: Gazetteer) -> TableText:
-    """Classify each line of a table block; unknown country or area labels are errors."""
+def lines_to_table(
+    lines: tuple[Line, ...],
+    start: int,
+    end: int,
+    gaz: Gazetteer,
+    skip: frozenset[int] = frozenset(),
+    region_name: str = "",
+) -> TableText:
+    """Classify each line of a table block; unknown country or area labels are errors. The lines
+    in `skip` (the region's title, page furniture) and the region's own name (a running header)
+    are not the table's."""
     labels: list[TableLabel] = []
     amounts: list[TableAmount] = []
+    own_name = normalize(region_name)
     i = start
     while i < end:
         line = lines[i]
         text = line.text.strip()
+        if i in skip and parse_amount(text) is None:
+            i += 1
+            continue
         value = read_amount(text, line.ref, "table amount")
         if value is not None:
             amounts.append(TableAmount(value, text, line.ref, i))
             i += 1
             continue
-        if not text or _PERCENT.match(text) or normalize(text) in _CHROME:
+        if not text or _PERCENT.match(text) or heading_kind(text) in _HEADINGS or normalize(text) == own_name:
             i += 1
             continue
         if is_total_label(text):
@@ -101,7 +116,7 @@ def lines_to_table(lines: tuple[Line, ...], start: int, end: int, gaz: Gazetteer
         if span:
             i += span
             continue
-        _reject_unknown(line, text)
+        _reject_unknown(line, text, gaz)
         i += 1
     return TableText(tuple(labels), tuple(amounts))
 
@@ -127,12 +142,17 @@ def _region_title_span(window: list[str], gaz: Gazetteer) -> int:
     return 0
 
 
-def _reject_unknown(line: Line, text: str) -> None:
+def _area_words(gaz: Gazetteer) -> set[str]:
+    """The words the programmatic areas' labels are made of (etl/data/areas.csv), but the small ones."""
+    return {w for key in gaz.area_keys for w in heading_words(key) if len(w) > 3}
+
+
+def _reject_unknown(line: Line, text: str, gaz: Gazetteer) -> None:
     """A short title-like line in a table is a label we do not know: say so, do not guess."""
     words = text.split()
     if len(words) > 7 or text.endswith((".", ";")) or not text[:1].isupper():
         return  # prose that leaked into the table block
-    if _AREA_WORDS.search(text):
+    if set(heading_words(text)) & _area_words(gaz):
         raise UnknownArea(
             line.ref,
             "unknown programmatic area label in a regional table",
