@@ -125,13 +125,13 @@ def unknown_ids(row: BaseModel) -> list[tuple[str, str, str]]:
     if region_id is not None and title is not None and region_id not in gaz.region_names:
         derived = gaz.region_for_title(title).region_id if normalize(title) else None
         if region_id != derived:
+            hint = (
+                f"a region it does not list takes the id derived from its printed title {title!r}: {derived!r}"
+                if derived
+                else "and the printed title is blank"
+            )
             found.append(
-                (
-                    "region_id",
-                    region_id,
-                    f"unknown IOM region id {region_id!r} (see etl/data/regions.csv; a region it does not list"
-                    f" takes the id derived from its printed title {title!r}: {derived!r})",
-                )
+                ("region_id", region_id, f"unknown IOM region id {region_id!r} (see etl/data/regions.csv; {hint})")
             )
     return found
 
