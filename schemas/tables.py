@@ -56,7 +56,12 @@ def _c(name: str, type_: pa.DataType, description: str, nullable: bool = False) 
 
 
 REPORT_ID = _c("report_id", DICT, "report identifier, e.g. mi-2015 (Migration Initiatives 2015)")
-REGION_ID = _c("region_id", DICT, "IOM region id (etl/data/regions.csv), e.g. east_horn_africa")
+REGION_ID = _c(
+    "region_id",
+    DICT,
+    "IOM region id: etl/data/regions.csv's (e.g. east_horn_africa), or derived from the printed title of a"
+    " region it does not list (e.g. sub_saharan_africa)",
+)
 SOURCE_REF = _c("source_ref", STR, "where the figure was read: file:line (text) or file#pPAGE (PDF)")
 SOURCE_BOX = _c(
     "source_box",
@@ -98,7 +103,7 @@ TABLES: dict[str, TableSpec] = {
             (
                 REPORT_ID,
                 REGION_ID,
-                _c("region_name", STR, "standard name of the region"),
+                _c("region_name", STR, "standard name of the region (etl/data/regions.csv), or its title as printed"),
                 _c("region_label", STR, "region title as printed above its funding table"),
                 _c("total_usd", USD, "the table's 'Total funding requirement' in whole USD"),
                 _c("sections", pa.int32(), "country rows plus the regional-programmes row of the table"),
@@ -295,7 +300,12 @@ TABLES: dict[str, TableSpec] = {
                 _c("country_iso3", STR, "ISO 3166-1 alpha-3 (Kosovo: XKX, as IOM, the EU and the World Bank use)"),
                 _c("iso_alpha2", STR, "ISO 3166-1 alpha-2 (Kosovo: XK)"),
                 _c("un_m49", STR, "UN M49 / ISO 3166-1 numeric country code, e.g. 108; null where none exists", True),
-                _c("name", STR, "standard short name (etl/data/countries.csv)"),
+                _c(
+                    "name",
+                    STR,
+                    "standard short name: etl/data/countries.csv's, else the UN M49 name"
+                    " (etl/data/un_country_names.csv)",
+                ),
                 _c("report_names", pa.list_(pa.string()), "every way the reports print the name"),
             ),
             ("country_iso3",),

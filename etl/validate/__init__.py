@@ -93,13 +93,50 @@ class _Collector:
         self.problems: list[str] = []
 
     def make(self, model: Callable[..., M], where: SourceRef | str, **values: Any) -> M | None:
+        """The row, or None with every problem recorded: first the shapes the schema declares, then
+        the codes and ids the gazetteer must know."""
         try:
-            return model(**values)
+            row = model(**values)
         except ValidationError as err:
             for e in err.errors():
                 field_name = ".".join(str(p) for p in e["loc"]) or "row"
                 self.problems.append(f"{where}: {field_name} = {e.get('input')!r}: {e['msg']}")
             return None
+        unknown = unknown_ids(row)
+        self.problems.extend(f"{where}: {field_name} = {value!r}: {message}" for field_name, value, message in unknown)
+        return None if unknown else row
+
+
+def unknown_ids(row: BaseModel) -> list[tuple[str, str, str]]:
+    """(field, value, what is wrong) for each country code or region id of a row the gazetteer
+    does not know. A region id is known when etl/data/regions.csv lists it, or when it is the id
+    the gazetteer derives from the row's printed region title (a `regions` row: the facts of a
+    region take the id of its row, so a row without a title is checked by the schema's shape only)."""
+    gaz = load_gazetteer()
+    codes: list[tuple[str, str | None]] = [("country_iso3", getattr(row, "country_iso3", None))]
+    codes += [(f"benefiting_iso3.{n}", iso3) for n, iso3 in enumerate(getattr(row, "benefiting_iso3", ()))]
+    found = [
+        (name, iso3, f"{iso3!r} is not an ISO 3166-1 alpha-3 code the gazetteer knows ({KNOWN_COUNTRIES})")
+        for name, iso3 in codes
+        if iso3 is not None and iso3 not in gaz.countries
+    ]
+    region_id: str | None = getattr(row, "region_id", None)
+    title: str | None = getattr(row, "region_label", None)
+    if region_id is not None and title is not None and region_id not in gaz.region_names:
+        derived = gaz.region_for_title(title).region_id if normalize(title) else None
+        if region_id != derived:
+            hint = (
+                f"a region it does not list takes the id derived from its printed title {title!r}: {derived!r}"
+                if derived
+                else "and the printed title is blank"
+            )
+            found.append(
+                ("region_id", region_id, f"unknown IOM region id {region_id!r} (see etl/data/regions.csv; {hint})")
+            )
+    return found
+
+
+KNOWN_COUNTRIES = "ISO 3166-1 via pycountry, and etl/data/countries.csv"
 
 
 def figures_to_rows(
