@@ -65,6 +65,8 @@ def build(
     except EtlError as err:
         raise _fail(err, debug) from None
     _summarise(report.reconciliation)
+    for warning in report.warnings:
+        typer.echo(warning, err=True)
     for region in report.time_bound:
         typer.echo(f"warning: {region}: a solve stopped at --time-limit; its figures are the best found", err=True)
     counts = ", ".join(f"{name} {n}" for name, n in report.counts.items())

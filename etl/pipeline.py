@@ -43,6 +43,7 @@ class BuildReport:
     reconciliation: list[ReconciliationRow] = field(default_factory=list)
     written_to: Path | None = None  # out, or the rejected folder beside it when a check fails
     time_bound: list[str] = field(default_factory=list)  # regions whose search stopped at the time bound
+    warnings: list[str] = field(default_factory=list)  # one line each: what was read but deserves a look
 
     @property
     def mismatches(self) -> list[ReconciliationRow]:
@@ -135,7 +136,19 @@ def build(
     write_tables(tables, report.written_to, {"datapackage.json": descriptor})
     report.counts = {name: table.num_rows for name, table in tables.items()}
     report.time_bound = [r.region_id for r in rows.regions if r.resolution == "time_bound"]
+    report.warnings = derived_region_warnings(rows)
     return report
+
+
+def derived_region_warnings(rows: Rows) -> list[str]:
+    """A line for each region whose title etl/data/regions.csv does not list: its id is derived."""
+    curated = load_gazetteer().region_names
+    return [
+        f"{r.source_ref}: warning: region {r.region_label!r} is not in etl/data/regions.csv, so its id"
+        f" {r.region_id!r} is derived from the title; add a row '<id>,{r.region_name}' there for a curated id"
+        for r in rows.regions
+        if r.region_id not in curated
+    ]
 
 
 _ONE_COPY = "keep one copy of each report in raw/"

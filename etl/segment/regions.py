@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
 from etl.errors import NotAReport, RegionMissing, TableUnreadable, Unaccounted
 from etl.gazetteer import Gazetteer, normalize
 from etl.segment.lexicon import (
@@ -41,7 +39,6 @@ TITLE_NAME_LINES = 3  # a region's name runs over at most this many lines after 
 _TRAILING = 40  # lines after a box's target populations where a stray amount or label may follow
 _TABLE_MARKS: tuple[HeadingKind, ...] = ("region_title", "country_column", "area_column", "total_row", "amount_column")
 _STRONG: tuple[HeadingKind, ...] = ("region_title", "country_column", "area_column", "total_row")
-_SLUG = regex.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,18 +327,8 @@ def _looks_like_name(text: str) -> bool:
 
 
 def _named(name: str, ref: SourceRef, gaz: Gazetteer) -> tuple[str, str, SourceRef, bool]:
-    region_id = gaz.region(name)
-    if region_id:
-        return region_id, name, ref, True
-    return region_slug(name), name, ref, False
-
-
-def region_slug(name: str) -> str:
-    """A stable id for a region the gazetteer does not know, from its printed name."""
-    import unicodedata
-
-    ascii_name = unicodedata.normalize("NFKD", normalize(name)).encode("ascii", "ignore").decode()
-    return "_".join(_SLUG.findall(ascii_name)) or "region"
+    found = gaz.region_for_title(name)
+    return found.region_id, name, ref, found.curated
 
 
 def _known_name(lines: tuple[Line, ...], i: int, end: int, gaz: Gazetteer) -> tuple[str, str, SourceRef, bool] | None:
@@ -384,4 +371,4 @@ def _check_boxes_inside(lines: tuple[Line, ...], regions: list[RegionText], end:
             )
 
 
-__all__ = ["RegionText", "document_to_regions", "region_slug", "table_marks"]
+__all__ = ["RegionText", "document_to_regions", "table_marks"]
