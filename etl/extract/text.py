@@ -41,11 +41,20 @@ def text_to_document(path: Path, display: str | None = None) -> Document:
     return bytes_to_document(path.read_bytes(), display or str(path))
 
 
+PAGE_BREAK = "\f"  # a form feed: what pdftotext writes between two pages
+
+
 def bytes_to_document(data: bytes, where: str) -> Document:
-    """A text report's bytes -> its document."""
+    """A text report's bytes -> its document. A page or column starts (`Line.fresh`) where the
+    exporter says so: a form feed before the line, or a leading space (pdftotext's mark)."""
     text = decode_report_text(data, where)
-    lines = tuple(
-        Line(text=line, ref=SourceRef(file=where, line=number), fresh=line.startswith(" "))
-        for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1)
-    )
-    return Document(path=where, sha256=hashlib.sha256(data).hexdigest(), lines=lines, kind="text")
+    lines = []
+    page_break = False
+    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        line = raw.replace(PAGE_BREAK, "")
+        fresh = page_break or raw.startswith((" ", PAGE_BREAK))
+        page_break = raw.endswith(PAGE_BREAK) or (PAGE_BREAK in raw and not line.strip())
+        lines.append(Line(text=line, ref=SourceRef(file=where, line=number), fresh=fresh and bool(line.strip())))
+        if fresh and not line.strip():
+            page_break = True  # the page starts with a blank line: its first text line is the fresh one
+    return Document(path=where, sha256=hashlib.sha256(data).hexdigest(), lines=tuple(lines), kind="text")

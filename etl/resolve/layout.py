@@ -19,7 +19,7 @@ from etl.segment.table import TableLabel, TableText
 from etl.segment.zone import REGIONAL, ZoneItem, ZoneText
 from etl.source import Line
 
-TEXT_REACH = 60  # lines of programme text read after an item
+TEXT_REACH = 60  # lines of programme text read after an item (blank lines do not count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +50,15 @@ class Layout:
     token_mentions: tuple[frozenset[int], ...]  # sections whose country the text names
     label_mentions: tuple[frozenset[int], ...]
     table: TableText
+    ink: dict[int, int]  # line index of a table or zone item -> how many text lines precede it
 
     def value(self, k: int) -> int:
         return amount_value(self.tokens[k].value)
+
+    def lines_apart(self, a: int, b: int) -> int:
+        """How many lines of text lie between two items' lines: blank lines do not count, so an
+        exporter that writes none, or more, changes no distance."""
+        return abs(self.ink[a] - self.ink[b])
 
 
 def table_and_zone_to_layout(
@@ -65,7 +71,9 @@ def table_and_zone_to_layout(
     labels = tuple(i for i in items if i.kind == "label")
     boxes = tuple(i for i in items if i.kind == "marker")
     ranked = sorted(tokens + labels, key=lambda i: i.index)
-    follows = _following(items, zone.end)
+    first = min([zone.start, *(x.index for x in table.labels), *(x.index for x in table.amounts)])
+    ink = _ink(lines, first, zone.end)
+    follows = _following(items, zone.end, lines)
     token_text = tuple(follows[t.index] for t in tokens)
     label_text = tuple(follows[lab.index] for lab in labels)
     names = _Names(sections, gaz)
@@ -93,6 +101,7 @@ def table_and_zone_to_layout(
         token_mentions=token_mentions,
         label_mentions=label_mentions,
         table=table,
+        ink=ink,
     )
 
 
@@ -155,14 +164,29 @@ def _nominal(index: int, starts: list[tuple[int, int]]) -> int:
     return section
 
 
-def _following(items: tuple[ZoneItem, ...], end: int) -> dict[int, tuple[int, int]]:
-    """For each item, the lines between it and the next item (at most TEXT_REACH of them)."""
+def _ink(lines: tuple[Line, ...], start: int, end: int) -> dict[int, int]:
+    """Line index -> the number of non-blank lines from `start` up to it."""
+    out = {}
+    count = 0
+    for i in range(start, end + 1):
+        out[i] = count
+        if i < len(lines) and lines[i].text.strip():
+            count += 1
+    return out
+
+
+def _following(items: tuple[ZoneItem, ...], end: int, lines: tuple[Line, ...]) -> dict[int, tuple[int, int]]:
+    """For each item, the lines between it and the next item (at most TEXT_REACH text lines)."""
     out: dict[int, tuple[int, int]] = {}
     ordered = sorted(items, key=lambda i: i.index)
     for n, item in enumerate(ordered):
         start = item.index + item.span
         stop = ordered[n + 1].index if n + 1 < len(ordered) else end
-        out[item.index] = (start, max(start, min(stop, start + TEXT_REACH)))
+        reach, i = 0, start
+        while i < stop and reach < TEXT_REACH:
+            reach += bool(lines[i].text.strip())
+            i += 1
+        out[item.index] = (start, max(start, i))
     return out
 
 

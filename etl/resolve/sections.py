@@ -30,6 +30,7 @@ OFF_ROW = 100  # a label and an amount printed on one row (a PDF's table) paired
 ASTRAY = 50  # an amount outside its nominal section, per amount it passes on the way out
 NAMED = 35  # the text after the amount names the country of the section it goes to
 NAMED_ONLY = 150  # ... and of no other section it could go to
+NAMED_MANY = 3  # a text that names this many of the region's countries is about the region: no evidence
 DEPTH = 5  # an amount this many amounts inside its nominal section stays there
 MAX_UNPRINTED = 3  # boxes the relaxed model may leave without a printed amount
 UNPRINTED = 10_000  # a box whose amount is printed nowhere, or a table that does not add up
@@ -293,7 +294,7 @@ def table_price(i: int, t: int, layout: Layout, mates: dict[tuple[str, int], int
     if mates.get(("label", i)) == t:
         return 0
     label, amount = layout.table.labels[i], layout.table.amounts[t]
-    price = TABLE_LINE * min(abs(label.index - amount.index), TABLE_LINE_CAP)
+    price = TABLE_LINE * min(layout.lines_apart(label.index, amount.index), TABLE_LINE_CAP)
     price += OFF_ROW * ((("label", i) in mates) + (("amount", t) in mates))
     return price
 
@@ -329,7 +330,10 @@ def section_options(layout: Layout) -> list[dict[int, int]]:
 
 def named_discount(options: dict[int, int], named: frozenset[int]) -> dict[int, int]:
     """Text naming just one of the candidate sections' countries is strong evidence for it; naming
-    several, weak evidence for each."""
+    several, weak evidence for each; naming many of the region's countries, none (a regional
+    programme lists the countries it reaches)."""
+    if len(named) >= NAMED_MANY:
+        return options
     hits = [s for s in options if s in named]
     bonus = NAMED_ONLY if len(hits) == 1 else NAMED
     return {s: price - (bonus if s in hits else 0) for s, price in options.items()}

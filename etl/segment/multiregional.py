@@ -62,7 +62,9 @@ _MALFORMED = regex.compile(r"^(?:,\d|\.\d|\s\d{3}\b)")
 _OTHER_CURRENCY = regex.compile(r"(?:\b(?:EUR|CHF|GBP|JPY)|[€£])\s*\d", regex.IGNORECASE)
 _SCALES = {"million": 10**6, "mn": 10**6, "billion": 10**9, "bn": 10**9}
 _ABBREVIATIONS = ("U.S.", "e.g.", "i.e.", "etc.", "No.", "approx.", "Mr.", "Ms.", "Dr.", "St.")
-_SENTENCE_END = regex.compile(r"(?<=[.!?][\u201d\"\u2019)]?)\s+(?=[A-Z\u201c\"(])")
+# a sentence ends at a full stop before a capital, or after an amount whatever follows (a column broken
+# mid-paragraph goes on with "outputs of the project...", a new sentence cut from its start)
+_SENTENCE_END = regex.compile(r"(?<=[.!?][\u201d\"\u2019)]?)\s+(?=[A-Z\u201c\"(])|(?<=\d[.])\s+(?=\p{Ll})")
 _TITLE_YEAR = regex.compile(r"\bMigration Initiatives\s+(?:19|20)\d\d\b", regex.IGNORECASE)
 
 
@@ -170,8 +172,8 @@ def lines_to_multiregional(
             previous_blank = True
             i += 1
             continue
-        if lines[i].fresh:  # a page or column starts: a paragraph may not go on across it
-            close()
+        if lines[i].fresh or (body and _breaks_off(lines[body[-1]].text, text)):
+            close()  # a page or column starts: a paragraph may not go on across it
             previous_blank = True
         span, name = _group_at(lines, i, end, groups, seen)
         if span:
@@ -195,6 +197,13 @@ def lines_to_multiregional(
     close()
     statements = [s for n, block in enumerate(blocks) for s in _statements(block, n, lines)]
     return MultiregionalText(start, end, tuple(groups), tuple(headings), tuple(blocks), tuple(statements))
+
+
+def _breaks_off(before: str, text: str) -> bool:
+    """A sentence ends and the next line opens in lower case: the columns break here, and the line
+    goes on with a sentence of another text (an exporter that marks no page or column start)."""
+    ended = before.rstrip().endswith((".", ".\u201d", ".)")) and not before.rstrip().endswith(_ABBREVIATIONS)
+    return ended and text[:1].islower()
 
 
 def _joined(texts: Iterable[str]) -> tuple[str, tuple[int, ...]]:
