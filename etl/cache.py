@@ -19,7 +19,16 @@ from typing import Any
 import etl
 import schemas
 from etl.validate import PER_REPORT, Rows
-from schemas.rows import ProgrammeRow, ProjectRow, RegionAreaRow, RegionCountryRow, RegionRow, ReportRow
+from schemas.rows import (
+    DocumentLineRow,
+    ProgrammeRow,
+    ProjectRow,
+    RegionAreaRow,
+    RegionCountryRow,
+    RegionRow,
+    ReportRow,
+    UnreadAmountRow,
+)
 
 DEFAULT = Path(".cache") / "mi-etl"
 _MODELS: dict[str, Any] = {
@@ -29,6 +38,8 @@ _MODELS: dict[str, Any] = {
     "region_areas": RegionAreaRow,
     "programmes": ProgrammeRow,
     "projects": ProjectRow,
+    "document_lines": DocumentLineRow,
+    "unread_amounts": UnreadAmountRow,
 }
 
 

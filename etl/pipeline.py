@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from etl.account import appeal_to_account, project_to_account
 from etl.cache import cache_key, load_rows, save_rows
 from etl.errors import EXIT_OK, EXIT_UNRECONCILED, DuplicateReport, in_worker
 from etl.extract import discover, fingerprint, is_pdf, path_to_document
@@ -29,7 +30,7 @@ from etl.segment.kind import document_to_kind
 from etl.segment.project import document_to_project
 from etl.segment.report import document_to_report
 from etl.source import Document
-from etl.validate import Rows, figures_to_rows, project_to_rows
+from etl.validate import Rows, account_to_rows, figures_to_rows, project_to_rows
 from schemas.rows import ReconciliationRow
 from schemas.tables import TABLES
 
@@ -124,6 +125,8 @@ def build(
         "region_areas": rows.region_areas,
         "programmes": rows.programmes,
         "projects": rows.projects,
+        "document_lines": rows.document_lines,
+        "unread_amounts": rows.unread_amounts,
         "reconciliation": report.reconciliation,
         "countries": rows.countries,
         "areas": rows.areas,
@@ -205,7 +208,9 @@ def document_to_rows(
     page, one project."""
     gaz = load_gazetteer()
     if document_to_kind(doc) == "idf_project":
-        project_to_rows(doc, document_to_project(doc, gaz), rows)
+        sheet = document_to_project(doc, gaz)
+        project_to_rows(doc, sheet, rows)
+        account_to_rows(doc, project_to_account(doc, sheet), rows)
         return
     info = document_to_report(doc)
     segments = document_to_segments(doc, gaz)
@@ -215,6 +220,7 @@ def document_to_rows(
     part = segments.multiregional
     initiatives = multiregional_to_figures(part, doc.lines) if part is not None else []
     figures_to_rows(info, doc, figures, rows, initiatives)
+    account_to_rows(doc, appeal_to_account(doc, segments, figures, initiatives), rows, info.report_id)
 
 
 def document_to_name(doc: Document) -> str:

@@ -6,7 +6,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from schemas.types import AreaId, Basis, CheckStatus, Iso3, ProgrammeStatus, RegionId, Scope, Status, Usd
+from schemas.types import AreaId, Basis, CheckStatus, Iso3, LineRole, ProgrammeStatus, RegionId, Scope, Status, Usd
 
 
 class Row(BaseModel):
@@ -165,3 +165,25 @@ class AreaRow(Row):
     area_id: AreaId
     name: str
     report_labels: list[str]
+
+
+class DocumentLineRow(Row):
+    source_file: str
+    line: int
+    source_ref: str
+    report_id: str | None
+    role: LineRole
+    region_id: RegionId | None
+    section_id: str | None
+    text: str
+
+
+class UnreadAmountRow(Row):
+    source_file: str
+    line: int
+    position: int
+    source_ref: str
+    report_id: str | None
+    region_id: RegionId | None
+    text: str
+    reason: str

@@ -347,6 +347,64 @@ TABLES: dict[str, TableSpec] = {
             ("project_id",),
         ),
         TableSpec(
+            "document_lines",
+            "Every line of every raw document read, with its role: what became of it (README: What mi-etl"
+            " guarantees about its input).",
+            (
+                _c("source_file", STR, "path of the raw file, relative to the build's working folder"),
+                _c(
+                    "line",
+                    pa.int32(),
+                    "the line's place in the document: its line in a text file, its place in"
+                    " the reading order of a PDF's pages",
+                ),
+                _c("source_ref", STR, "where the line was read: file:line (text) or file#pPAGE (PDF)"),
+                _c("report_id", DICT, "the appeal the line belongs to; null for a project page", True),
+                _c(
+                    "role",
+                    DICT,
+                    "what the line is: blank, front_matter, region_intro, region_title, table_heading,"
+                    " table_label, table_amount, table_other, section_heading, area_label, box_line,"
+                    " programme_amount, programme_text, target_populations, multiregional_heading,"
+                    " multiregional_text, back_matter, running_header, page_number, project_menu, project_title,"
+                    " project_field, project_value or project_description",
+                ),
+                _c("region_id", DICT, "the region whose table, sections or introduction the line is in", True),
+                _c(
+                    "section_id",
+                    DICT,
+                    "the programme section the line is in (ISO3 or 'regional'); a multiregional group heading's name",
+                    True,
+                ),
+                _c("text", STR, "the line as read"),
+            ),
+            ("source_file", "line"),
+            (ForeignKey(("report_id",), "reports", ("report_id",), partial=True),),
+        ),
+        TableSpec(
+            "unread_amounts",
+            "Every amount-shaped token read (a number alone on a line, digits with thousands separated in a"
+            " line of text, 'Funded') that is no figure of the fact tables, with the reason.",
+            (
+                _c("source_file", STR, "path of the raw file, relative to the build's working folder"),
+                _c("line", pa.int32(), "the line's place in the document (document_lines.line)"),
+                _c("position", pa.int32(), "where the token starts in the line's text (0-based)"),
+                _c("source_ref", STR, "where the token was read: file:line (text) or file#pPAGE (PDF)"),
+                _c("report_id", DICT, "the appeal it was read in; null for a project page", True),
+                _c("region_id", DICT, "the region whose table, sections or introduction it is in", True),
+                _c("text", STR, "the token as printed"),
+                _c(
+                    "reason",
+                    DICT,
+                    "why it is no figure: a page number, a percentage (a chart's label), a year, a number that is"
+                    " no amount, in a programme's text, in a region's introduction, in a multiregional sentence"
+                    " beside its figure, outside any region...",
+                ),
+            ),
+            ("source_file", "line", "position"),
+            (ForeignKey(("report_id",), "reports", ("report_id",), partial=True),),
+        ),
+        TableSpec(
             "areas",
             "Dimension: the seven programmatic areas of IOM's appeals.",
             (

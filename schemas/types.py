@@ -4,35 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
-# The seven programmatic areas, in the order the report prints them: part of the output schema
-# (etl/data/areas.csv gives their names and printed labels and must list these ids, in order).
-AREA_ORDER: tuple[str, ...] = (
-    "emergency_post_crisis",
-    "migration_health",
-    "immigration_border_management",
-    "migrant_assistance",
-    "labour_migration_human_development",
-    "migration_policy_research",
-    "migration_environment",
-)
 MAX_USD = 10**11  # no appeal asks for more than USD 100 billion in one figure
 # An IOM region id: lower-case ASCII words joined by '_' (curated in etl/data/regions.csv, or derived
 # from a printed title), with a '__' part for a derived id that must differ from a curated one.
 REGION_ID_PATTERN = r"^[a-z0-9]+(?:_[a-z0-9]+)*(?:__[a-z0-9]+)?$"
 ISO3_PATTERN = r"^[A-Z]{3}$"
-
-
-def _known_area(value: str) -> str:
-    if value not in AREA_ORDER:
-        raise ValueError(f"unknown programmatic area {value!r} (known: {', '.join(AREA_ORDER)})")
-    return value
+AREA_ID_PATTERN = r"^[a-z0-9]+(?:_[a-z0-9]+)*$"  # the programmatic areas are etl/data/areas.csv's
 
 
 Usd = Annotated[int, Field(ge=0, le=MAX_USD, strict=True, description="whole US dollars")]
-AreaId = Annotated[str, AfterValidator(_known_area)]
-# Whether the gazetteer knows a code or a region id is checked where rows are made (etl/validate):
+AreaId = Annotated[str, Field(pattern=AREA_ID_PATTERN)]
+# Whether the gazetteer knows a code, an area or a region id is checked where rows are made (etl/validate):
 # schemas declare shapes only and import nothing from etl.
 Iso3 = Annotated[str, Field(pattern=ISO3_PATTERN)]
 RegionId = Annotated[str, Field(pattern=REGION_ID_PATTERN)]
@@ -53,3 +37,30 @@ Basis = Literal[
 ]
 COMPARABLE_BASES = ("requirement", "co_funding", "first_year", "additional", "multi_year")
 CheckStatus = Literal["ok", "mismatch", "known_discrepancy", "not_checked"]
+# What a line of a raw document is (the `document_lines` table; README: What mi-etl guarantees).
+LineRole = Literal[
+    "blank",
+    "front_matter",
+    "region_intro",
+    "region_title",
+    "table_heading",
+    "table_label",
+    "table_amount",
+    "table_other",
+    "section_heading",
+    "area_label",
+    "box_line",
+    "programme_amount",
+    "programme_text",
+    "target_populations",
+    "multiregional_heading",
+    "multiregional_text",
+    "back_matter",
+    "running_header",
+    "page_number",
+    "project_menu",
+    "project_title",
+    "project_field",
+    "project_value",
+    "project_description",
+]

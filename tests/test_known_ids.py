@@ -72,14 +72,20 @@ def test_a_country_code_not_shaped_like_iso3() -> None:
 
 
 def test_an_unknown_area_id() -> None:
+    c = _Collector()
+    assert c.make(AreaRow, "r.txt:9", area_id="migration_wellbeing", name="x", report_labels=[]) is None
+    assert c.problems == [
+        "r.txt:9: area_id = 'migration_wellbeing': unknown programmatic area 'migration_wellbeing' (known:"
+        " emergency_post_crisis, migration_health, immigration_border_management, migrant_assistance,"
+        " labour_migration_human_development, migration_policy_research, migration_environment)"
+    ]
+
+
+def test_an_area_id_not_shaped_like_one() -> None:
     with pytest.raises(ValidationError) as err:
-        AreaRow(area_id="migration_wellbeing", name="x", report_labels=[])
+        AreaRow(area_id="Migration Health", name="x", report_labels=[])
     [e] = err.value.errors()
-    assert e["msg"] == (
-        "Value error, unknown programmatic area 'migration_wellbeing' (known: emergency_post_crisis, migration_health,"
-        " immigration_border_management, migrant_assistance, labour_migration_human_development,"
-        " migration_policy_research, migration_environment)"
-    )
+    assert (e["loc"], e["msg"]) == (("area_id",), "String should match pattern '^[a-z0-9]+(?:_[a-z0-9]+)*$'")
 
 
 def test_a_country_code_the_gazetteer_does_not_know() -> None:

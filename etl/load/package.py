@@ -40,7 +40,8 @@ def _resource(spec: TableSpec) -> dict[str, Any]:
         if not c.nullable:
             field["constraints"] = {"required": True}
         fields.append(field)
-    schema: dict[str, Any] = {"fields": fields, "primaryKey": list(spec.primary_key)}
+    # Parquet has real nulls: an empty string is a value (a blank line's text), never a missing one.
+    schema: dict[str, Any] = {"fields": fields, "missingValues": [], "primaryKey": list(spec.primary_key)}
     stated = [fk for fk in spec.foreign_keys if not fk.partial]  # see ForeignKey.partial
     if stated:
         schema["foreignKeys"] = [

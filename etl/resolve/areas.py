@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from etl.gazetteer import AREA_ORDER
+from etl.gazetteer import area_order
 from etl.resolve.layout import Layout, amount_value
 from etl.resolve.sections import (
     ASTRAY,
@@ -118,7 +118,7 @@ def choices(
                 near.append((PAIR_STEP * (abs(step) - 1) + (PAIR_AFTER if step < 0 else 0) + lines, n))
         near.sort()
         for s in sections[k]:
-            for a in AREA_ORDER:
+            for a in area_order():
                 best, who = UNLABELLED, None
                 for cost, n in near:
                     if cost >= best:
@@ -184,7 +184,7 @@ def _solve(
     for k in range(K):
         funded = layout.tokens[k].value == FUNDED
         for s, price in sections[k].items():
-            for a in AREA_ORDER:
+            for a in area_order():
                 if a in present or (funded and priced[k, s, a].label is not None):
                     z[k, s, a] = var = m.boolean()
                     m.cost(price + priced[k, s, a].label_cost + priced[k, s, a].text_cost, var)
@@ -239,7 +239,7 @@ def _solve(
     bound = (sum(layout.value(k) for k in range(K)) + sum(gaps_by_box.values())) // unit + 1
     bound += sum(amount_value(table.amounts[t].value) for t in area_amounts) // unit
     gaps: dict[str, Var] = {}
-    for a in AREA_ORDER:
+    for a in area_order():
         got = m.sum(layout.value(k) // unit * var for (k, _, area), var in z.items() if area == a)
         got += m.sum(gaps_by_box[g] // unit * var for (g, _, area), var in unprinted.items() if area == a)
         target = m.sum(

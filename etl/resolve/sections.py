@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from etl.gazetteer import AREA_ORDER
+from etl.gazetteer import area_order
 from etl.resolve.layout import Layout, amount_value
 from etl.resolve.solver import Expr, Model, Outcome, Var
 from etl.segment.lexicon import FUNDED
@@ -234,7 +234,7 @@ def _solve(
             m.add(m.sum(unprinted.values()) == total - sum(value))
     for s, section in enumerate(layout.sections):
         # a section holds one programme per area at most
-        m.add(m.sum(x[k, s] for k in range(K) if (k, s) in x) <= len(AREA_ORDER))
+        m.add(m.sum(x[k, s] for k in range(K) if (k, s) in x) <= len(area_order()))
         got = m.sum(value[k] * x[k, s] for k in range(K) if (k, s) in x)
         boxes = [var for (b, bs), var in unprinted.items() if bs == s]
         if relaxed and single is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import regex
 
-from etl.gazetteer import AREA_ORDER, normalize
+from etl.gazetteer import area_order, normalize
 from etl.segment.lexicon import is_target_populations
 from etl.segment.zone import ZoneItem
 from etl.source import Line
@@ -102,14 +102,14 @@ class TextModel:
 
     def log_posterior(self, words: Sequence[str]) -> dict[str, float]:
         if not self.examples:
-            return {a: -math.log(len(AREA_ORDER)) for a in AREA_ORDER}
+            return {a: -math.log(len(area_order())) for a in area_order()}
         scores = {}
         for area, prior in self.log_prior.items():
             table = self.log_likelihood[area]
             scores[area] = (prior + sum(table[w] for w in words if w in self.vocabulary)) / TEMPERATURE
         top = max(scores.values())
         norm = top + math.log(sum(math.exp(s - top) for s in scores.values()))
-        return {a: scores.get(a, -1e9) - norm for a in AREA_ORDER}
+        return {a: scores.get(a, -1e9) - norm for a in area_order()}
 
 
 def examples_to_model(examples: Iterable[tuple[str, Sequence[str]]]) -> TextModel:
@@ -124,9 +124,10 @@ def examples_to_model(examples: Iterable[tuple[str, Sequence[str]]]) -> TextMode
         return TextModel({}, {}, frozenset(), 0)
     vocabulary = {w for c in counts.values() for w in c}
     log_likelihood: dict[str, dict[str, float]] = {}
-    for area in AREA_ORDER:
+    for area in area_order():
         c = counts.get(area, Counter())
         denominator = math.log(sum(c.values()) + SMOOTHING * len(vocabulary))
         log_likelihood[area] = {w: math.log(c.get(w, 0) + SMOOTHING) - denominator for w in vocabulary}
-    log_prior = {a: math.log((docs.get(a, 0) + SMOOTHING) / (total + SMOOTHING * len(AREA_ORDER))) for a in AREA_ORDER}
+    areas = area_order()
+    log_prior = {a: math.log((docs.get(a, 0) + SMOOTHING) / (total + SMOOTHING * len(areas))) for a in areas}
     return TextModel(log_prior, log_likelihood, frozenset(vocabulary), total)

@@ -49,6 +49,9 @@ class ProjectSheet:
     fields: dict[str, Field]
     countries: tuple[tuple[str, str], ...]  # (ISO3, name as printed) of the benefiting member states
     description: str
+    title_lines: tuple[int, ...] = ()  # where each part was read, by line index
+    label_lines: tuple[int, ...] = ()
+    body: int = 0  # the description's first line
 
     def value(self, label: str) -> tuple[str, SourceRef] | None:
         """The field's value (its lines joined) and where its label was read, if the sheet has it."""
@@ -81,7 +84,9 @@ def document_to_project(doc: Document, gaz: Gazetteer) -> ProjectSheet:
     first = next((i for i, line in enumerate(lines) if normalize(line.text) in _KEYS), None)
     if first is None:
         raise TableUnreadable(doc.path, "the project page has no field labels", fix=_FIX)
-    title, title_ref = _title(lines, first)
+    title, title_lines = _title(lines, first)
+    title_ref = lines[title_lines[0]].ref
+    labels: list[int] = []
     fields: dict[str, Field] = {}
     countries: list[tuple[str, str]] = []
     i = first
@@ -94,6 +99,7 @@ def document_to_project(doc: Document, gaz: Gazetteer) -> ProjectSheet:
         if key not in _KEYS:
             break  # the description
         label, ref = _KEYS[key], lines[i].ref
+        labels.append(i)
         if label in fields:
             raise TableUnreadable(ref, f"the project page gives the field {label!r} twice", fix=_FIX)
         i += 1
@@ -122,14 +128,14 @@ def document_to_project(doc: Document, gaz: Gazetteer) -> ProjectSheet:
         where = fields["Projects ID"].ref if "Projects ID" in fields else lines[first].ref
         raise TableUnreadable(where, "the project page gives no 'Projects ID'", fix=_FIX)
     description = "\n\n".join(line.text.strip() for line in lines[i:] if line.text.strip())
-    return ProjectSheet(title, title_ref, fields, tuple(countries), description)
+    return ProjectSheet(title, title_ref, fields, tuple(countries), description, title_lines, tuple(labels), i)
 
 
 _FIX = "give the project page as the IDF site prints it: its title, then each field's label and value"
 _MENU = ("-", "\u2022")
 
 
-def _title(lines: tuple[Line, ...], first: int) -> tuple[str, SourceRef]:
+def _title(lines: tuple[Line, ...], first: int) -> tuple[str, tuple[int, ...]]:
     """The title: the lines just above the first field (a "-" line between), up to the site's
     menu (its items start with "- ")."""
     i = first - 1
@@ -141,7 +147,7 @@ def _title(lines: tuple[Line, ...], first: int) -> tuple[str, SourceRef]:
         i -= 1
     if not parts:
         raise TableUnreadable(lines[first].ref, "the project page has no title before its fields", fix=_FIX)
-    return " ".join(lines[k].text.strip() for k in parts), lines[parts[0]].ref
+    return " ".join(lines[k].text.strip() for k in parts), tuple(parts)
 
 
 def _countries(value: str, gaz: Gazetteer) -> list[tuple[str, str]] | None:

@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 import regex
 from pydantic import BaseModel, ValidationError
 
+from etl.account import Account
 from etl.errors import AmountUnparseable, InvalidFigure, Unresolved
-from etl.gazetteer import AREA_ORDER, load_gazetteer, normalize
+from etl.gazetteer import area_order, load_gazetteer, normalize
 from etl.resolve.figures import RegionFigures, TableFigure
 from etl.resolve.multiregional import InitiativeFigure, area_of_group
 from etl.segment.lexicon import FUNDED
@@ -23,17 +24,28 @@ from etl.source import Document, SourceRef
 from schemas.rows import (
     AreaRow,
     CountryRow,
+    DocumentLineRow,
     ProgrammeRow,
     ProjectRow,
     RegionAreaRow,
     RegionCountryRow,
     RegionRow,
     ReportRow,
+    UnreadAmountRow,
 )
 
 M = TypeVar("M", bound=BaseModel)
 # tables made per raw document (the dimensions are made once for the whole build)
-PER_REPORT = ("reports", "regions", "region_countries", "region_areas", "programmes", "projects")
+PER_REPORT = (
+    "reports",
+    "regions",
+    "region_countries",
+    "region_areas",
+    "programmes",
+    "projects",
+    "document_lines",
+    "unread_amounts",
+)
 
 
 @dataclass(slots=True)
@@ -46,6 +58,8 @@ class Rows:
     region_areas: list[RegionAreaRow] = field(default_factory=list)
     programmes: list[ProgrammeRow] = field(default_factory=list)
     projects: list[ProjectRow] = field(default_factory=list)
+    document_lines: list[DocumentLineRow] = field(default_factory=list)
+    unread_amounts: list[UnreadAmountRow] = field(default_factory=list)
     countries: list[CountryRow] = field(default_factory=list)
     areas: list[AreaRow] = field(default_factory=list)
 
@@ -77,7 +91,7 @@ class Rows:
             )
             for iso3, printed in sorted(names.items())
         ]
-        labels: dict[str, set[str]] = {a: set() for a in AREA_ORDER}
+        labels: dict[str, set[str]] = {a: set() for a in area_order()}
         for area in self.region_areas:
             labels[area.area_id].add(area.area_label)
         for p in self.programmes:
@@ -108,7 +122,7 @@ class _Collector:
 
 
 def unknown_ids(row: BaseModel) -> list[tuple[str, str, str]]:
-    """(field, value, what is wrong) for each country code or region id of a row the gazetteer
+    """(field, value, what is wrong) for each country code, area or region id of a row the gazetteer
     does not know. A region id is known when etl/data/regions.csv lists it, or when it is the id
     the gazetteer derives from the row's printed region title (a `regions` row: the facts of a
     region take the id of its row, so a row without a title is checked by the schema's shape only)."""
@@ -120,6 +134,9 @@ def unknown_ids(row: BaseModel) -> list[tuple[str, str, str]]:
         for name, iso3 in codes
         if iso3 is not None and iso3 not in gaz.countries
     ]
+    area_id: str | None = getattr(row, "area_id", None)
+    if area_id is not None and area_id not in gaz.area_names:
+        found.append(("area_id", area_id, f"unknown programmatic area {area_id!r} (known: {', '.join(area_order())})"))
     region_id: str | None = getattr(row, "region_id", None)
     title: str | None = getattr(row, "region_label", None)
     if region_id is not None and title is not None and region_id not in gaz.region_names:
@@ -390,3 +407,42 @@ def _budget(found: tuple[str, SourceRef] | None) -> int | None:
             ref, "the budget is not a whole, positive number of dollars", value=text, fix=_FIX_FIELD
         )
     return int(value)
+
+
+def account_to_rows(doc: Document, account: Account, rows: Rows, report_id: str | None = None) -> None:
+    """The account of a document's lines -> `document_lines` and `unread_amounts` rows."""
+    c = _Collector()
+    lines = doc.lines
+    for entry in account.lines:
+        line = lines[entry.index]
+        row = c.make(
+            DocumentLineRow,
+            line.ref,
+            source_file=doc.path,
+            line=entry.index + 1,
+            source_ref=str(line.ref),
+            report_id=report_id,
+            role=entry.role,
+            region_id=entry.region_id,
+            section_id=entry.section_id,
+            text=line.text,
+        )
+        if row:
+            rows.document_lines.append(row)
+    for unread in account.unread:
+        line = lines[unread.index]
+        found = c.make(
+            UnreadAmountRow,
+            line.ref,
+            source_file=doc.path,
+            line=unread.index + 1,
+            position=unread.position,
+            source_ref=str(line.ref),
+            report_id=report_id,
+            region_id=unread.region_id,
+            text=unread.text,
+            reason=unread.reason,
+        )
+        if found:
+            rows.unread_amounts.append(found)
+    _raise_problems(c)
