@@ -2,7 +2,8 @@
 pipeline, are not parsed again.
 
 The key covers the report's bytes, the name it is read under (every source_ref carries it),
-the solver time bound, and a fingerprint of the pipeline itself: its code and its hand-kept
+the solver time bound, the solver settings of the environment (MI_ETL_SOLVER and
+MI_ETL_SOLVER_PARAMS), and a fingerprint of the pipeline itself: its code and its hand-kept
 data. Changing any of them is a cache miss; `--force` ignores the cache.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 
 import etl
 import schemas
+from etl.resolve.solver import solver_settings
 from etl.validate import PER_REPORT, Rows
 from schemas.rows import ProgrammeRow, ProjectRow, RegionAreaRow, RegionCountryRow, RegionRow, ReportRow
 
@@ -46,7 +48,9 @@ def pipeline_fingerprint() -> str:
 
 
 def cache_key(name: str, sha256: str, time_limit: float) -> str:
-    return hashlib.sha256(f"{name}\n{sha256}\n{time_limit!r}\n{pipeline_fingerprint()}".encode()).hexdigest()
+    """Everything that changes a report's rows, hashed."""
+    parts = (name, sha256, repr(time_limit), solver_settings(), pipeline_fingerprint())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def load_rows(folder: Path, key: str) -> Rows | None:
