@@ -44,11 +44,9 @@ def explain_lines(out: Path, region: str, country: str | None) -> Iterator[str]:
             fix=_closest(region, ids, names, "region"),
         )
     for reg in chosen:
+        lines = list(_table(out, reg) if country is None else _section(out, reg, country))  # an unknown name first
         yield f"{reg['region_name']} ({reg['report_id']}): total {reg['total_usd']:,} USD  [{reg['source_ref']}]"
-        if country is None:
-            yield from _table(out, reg)
-        else:
-            yield from _section(out, reg, country)
+        yield from lines
 
 
 def _table(out: Path, reg: dict[str, Any]) -> Iterator[str]:
