@@ -19,6 +19,7 @@ from typing import Any
 
 import etl
 import schemas
+from etl.errors import OutputUnwritable
 from etl.resolve.solver import solver_settings
 from etl.validate import PER_REPORT, Rows
 from schemas.rows import ProgrammeRow, ProjectRow, RegionAreaRow, RegionCountryRow, RegionRow, ReportRow
@@ -66,11 +67,35 @@ def load_rows(folder: Path, key: str) -> Rows | None:
         return None
 
 
+def check_cache(folder: Path) -> None:
+    """Refuse, before any work, a --cache that is a file or lies under one."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        where = "is a file" if existing == folder else f"lies under {existing}, which is a file"
+        raise OutputUnwritable(str(folder), f"--cache {where}", fix="give --cache a folder, e.g. --cache .cache/mi-etl")
+
+
 def save_rows(folder: Path, key: str, rows: Rows) -> None:
     """Keep a report's rows; written to a temporary file and renamed, so a reader never sees half."""
-    folder.mkdir(parents=True, exist_ok=True)
     data = {table: [r.model_dump(mode="json") for r in getattr(rows, table)] for table in PER_REPORT}
-    handle, name = tempfile.mkstemp(dir=folder, suffix=".part")
-    with os.fdopen(handle, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False)
-    os.replace(name, folder / f"{key}.json")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=folder, suffix=".part")
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            os.fchmod(f.fileno(), 0o666 & ~_umask())  # mkstemp makes it 0600: the user's umask decides
+            json.dump(data, f, ensure_ascii=False)
+        os.replace(name, folder / f"{key}.json")
+    except OSError as err:
+        raise OutputUnwritable(
+            str(folder),
+            f"the cache cannot be written: {err.strerror or err}",
+            fix="give --cache a folder you can write to",
+        ) from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

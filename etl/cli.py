@@ -36,6 +36,9 @@ OutOption = Annotated[Path, typer.Option("--out", help="Folder of the Parquet ta
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
+
+
 class SigTerm(KeyboardInterrupt):
     """SIGTERM, raised where the program is, so that it stops as on Ctrl-C: worker processes are
     stopped and half-written folders removed on the way out."""
@@ -54,6 +57,9 @@ def _reported(debug: bool) -> Iterator[None]:
         _stop(err)
     except KeyboardInterrupt as err:
         _stop(_stopped(err))
+    except BrokenPipeError:  # the reader went away (`mi-etl explain ... | head`): stop quietly, as on SIGPIPE
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more reaches the closed pipe, even at exit
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except Exception as err:
         if debug:
             raise

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl.errors import OutputMissing, UnknownName
@@ -17,7 +18,12 @@ def _read(out: Path, name: str) -> list[dict[str, Any]]:
     path = out / f"{name}.parquet"
     if not path.exists():
         raise OutputMissing(str(path), "no built table here", fix="run 'mi-etl build' (or 'make build') first")
-    return pq.read_table(path).to_pylist()  # type: ignore[no-any-return]
+    try:
+        return pq.read_table(path).to_pylist()  # type: ignore[no-any-return]
+    except (OSError, pa.ArrowException) as err:
+        raise OutputMissing(
+            str(path), f"not a table mi-etl can read ({err})", fix="build again: run 'mi-etl build' (or 'make build')"
+        ) from None
 
 
 def read_reconciliation(out: Path) -> list[dict[str, Any]]:

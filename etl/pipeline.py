@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from etl.cache import cache_key, load_rows, save_rows
+from etl.cache import cache_key, check_cache, load_rows, save_rows
 from etl.errors import EXIT_OK, EXIT_UNRECONCILED, BadOption, DuplicateReport, EtlError, in_worker, raise_all
 from etl.extract import discover, fingerprint, is_pdf, path_to_document
 from etl.gazetteer import load_gazetteer
@@ -84,6 +84,8 @@ def build(
     inputs = [*paths, *(p for p in (known, cache) if p is not None)]
     check_output(out, inputs)
     check_output(rejected_folder(out), inputs, what="the folder for rejected tables (beside --out)")
+    if cache is not None:
+        check_cache(cache)
     discrepancies = load_known(known)
     report = BuildReport()
     rows = Rows()

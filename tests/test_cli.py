@@ -538,3 +538,28 @@ def test_workers_of_a_killed_build_stop_with_it(running_build: tuple[subprocess.
             break
         time.sleep(0.1)
     assert _workers_of(out) == []
+
+
+def test_cache_naming_a_file_is_refused(scratch: Path) -> None:
+    assert _refused(scratch, "--cache", "notes.txt") == (
+        2,
+        "notes.txt: output-unwritable: --cache is a file; give --cache a folder, e.g. --cache .cache/mi-etl",
+    )
+
+
+def test_check_on_a_table_that_is_not_parquet(out: Path) -> None:
+    (out / "reconciliation.parquet").write_bytes(b"not a table")
+    code, lines = failing_command(out.parent, "check", "--out", str(out))
+    assert code == 2 and len(lines) == 1
+    assert lines[0].startswith(f"{out}/reconciliation.parquet: output-missing: not a table mi-etl can read (")
+    assert lines[0].endswith("); build again: run 'mi-etl build' (or 'make build')")
+
+
+def test_a_closed_pipe_ends_explain_quietly(built_2015: tuple[Path, BuildReport]) -> None:
+    """`mi-etl explain ... | head -1`: no BrokenPipeError traceback, the exit status SIGPIPE gives.
+    Here the reader is gone before the first line is written."""
+    command = [MI_ETL, "explain", "multiregional", "--out", str(built_2015[0])]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    assert (process.wait(timeout=60), process.stderr.read()) == (141, "")
