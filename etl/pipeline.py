@@ -19,7 +19,7 @@ from etl.cache import cache_key, check_cache, load_rows, save_rows
 from etl.errors import EXIT_OK, EXIT_UNRECONCILED, BadOption, DuplicateReport, EtlError, in_worker, raise_all
 from etl.extract import discover, fingerprint, is_pdf, path_to_document
 from etl.gazetteer import load_gazetteer
-from etl.load import check_output, rows_to_table, write_tables
+from etl.load import check_output, clear_stale, rows_to_table, write_tables
 from etl.load.package import descriptor_text, package_descriptor
 from etl.reconcile import rows_to_reconciliation
 from etl.reconcile.known import load_known
@@ -145,6 +145,8 @@ def build(
     say("  writing the tables")
     # Tables that do not reconcile never replace good ones: they go beside out/ for inspection.
     report.written_to = rejected_folder(out) if report.mismatches else out
+    clear_stale(out)  # what killed builds left beside out/ and out.rejected/
+    clear_stale(rejected_folder(out))
     descriptor = descriptor_text(package_descriptor(rows.reports, pipeline_version(), rows.projects))
     write_tables(tables, report.written_to, {"datapackage.json": descriptor}, version=pipeline_version())
     report.counts = {name: table.num_rows for name, table in tables.items()}

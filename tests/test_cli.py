@@ -359,12 +359,15 @@ def test_stale_staging_folders_of_a_killed_build_are_cleared(tmp_path: Path) -> 
     extra.mkdir()
     (extra / MARKER).write_text("mi-etl 0.1.0\nregions.parquet\n", encoding="utf-8")
     (extra / "diary.txt").write_text("mine\n", encoding="utf-8")
+    rejected = tmp_path / f".out.rejected.new-{dead}-rej111"
+    rejected.mkdir()
+    (rejected / MARKER).write_text("mi-etl 0.1.0\nregions.parquet\n", encoding="utf-8")
     running = tmp_path / f".out.new-{os.getppid()}-www777"  # a build still running
     running.mkdir()
     (running / MARKER).write_text("mi-etl 0.1.0\n", encoding="utf-8")
     kept = {path: digest(path) for path in (unmarked, extra, running)}
     assert _build_project(tmp_path)[0] == 0
-    assert not ours.exists() and not empty.exists() and not old.exists()
+    assert not ours.exists() and not empty.exists() and not old.exists() and not rejected.exists()
     assert {path: digest(path) for path in (unmarked, extra, running)} == kept
 
 

@@ -159,12 +159,11 @@ def write_tables(
 ) -> None:
     """Write every table (and the text files given) into a fresh folder beside `out`, then swap it
     in: `out` is never half-written. The folder gets the marker first, so a build killed while
-    writing leaves a folder the next build can prove its own and clear."""
+    writing leaves a folder the next build can prove its own and clear (`clear_stale`)."""
     target = out.resolve()
     names = sorted([*(f"{name}.parquet" for name in tables), *(files or {})])
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        clear_stale(target)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-{os.getpid()}-", dir=target.parent))
     except OSError as err:
         raise _unwritable(out, err) from None
