@@ -97,8 +97,10 @@ def in_worker(function: Callable[[T], R]) -> Callable[[T], R]:
             return function(argument)
         except EtlError:
             raise
-        except Exception:
-            raise RuntimeError(f"in a worker process:\n{traceback.format_exc()}") from None
+        except Exception as err:
+            first = next(iter(str(err).splitlines()), "")
+            told = f"{type(err).__name__}: {first} (in a worker process)"
+            raise RuntimeError(f"{told}\n{traceback.format_exc()}") from None
 
     return run
 

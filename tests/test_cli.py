@@ -566,3 +566,24 @@ def test_a_closed_pipe_ends_explain_quietly(built_2015: tuple[Path, BuildReport]
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()
     assert (process.wait(timeout=60), process.stderr.read()) == (141, "")
+
+
+def test_an_unexpected_exception_in_a_worker_process_is_exit_3(
+    tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Regions solved in forked processes: a defect there reaches the user as the same one line."""
+    logs = tmp_path_factory.mktemp("logs")
+    monkeypatch.setattr(tempfile, "tempdir", str(logs))
+
+    def broken(*args: object) -> None:
+        raise ValueError("no pairing")
+
+    monkeypatch.setattr("etl.resolve._resolve", broken)  # inherited by the forked workers
+    code, line = failing_build(RAW, out, "--jobs", "2")
+    (log,) = logs.iterdir()
+    assert (code, line) == (
+        3,
+        "mi-etl: internal-error: unexpected RuntimeError: ValueError: no pairing (in a worker process) (a defect of "
+        f"mi-etl, not of the input); the traceback is in {log}; please report it with the command that was run",
+    )
+    assert 'raise ValueError("no pairing")' in log.read_text(encoding="utf-8")
