@@ -2,7 +2,8 @@
 pipeline, are not parsed again.
 
 The key covers the report's bytes, the name it is read under (every source_ref carries it),
-the solver time bound, and a fingerprint of the pipeline itself: its code and its hand-kept
+the solver time bound, the solver settings of the environment (MI_ETL_SOLVER and
+MI_ETL_SOLVER_PARAMS), and a fingerprint of the pipeline itself: its code and its hand-kept
 data. Changing any of them is a cache miss; `--force` ignores the cache.
 """
 
@@ -18,6 +19,8 @@ from typing import Any
 
 import etl
 import schemas
+from etl.errors import OutputUnwritable
+from etl.resolve.solver import solver_settings
 from etl.validate import PER_REPORT, Rows
 from schemas.rows import (
     DocumentLineRow,
@@ -57,7 +60,9 @@ def pipeline_fingerprint() -> str:
 
 
 def cache_key(name: str, sha256: str, time_limit: float) -> str:
-    return hashlib.sha256(f"{name}\n{sha256}\n{time_limit!r}\n{pipeline_fingerprint()}".encode()).hexdigest()
+    """Everything that changes a report's rows, hashed."""
+    parts = (name, sha256, repr(time_limit), solver_settings(), pipeline_fingerprint())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def load_rows(folder: Path, key: str) -> Rows | None:
@@ -73,11 +78,35 @@ def load_rows(folder: Path, key: str) -> Rows | None:
         return None
 
 
+def check_cache(folder: Path) -> None:
+    """Refuse, before any work, a --cache that is a file or lies under one."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        where = "is a file" if existing == folder else f"lies under {existing}, which is a file"
+        raise OutputUnwritable(str(folder), f"--cache {where}", fix="give --cache a folder, e.g. --cache .cache/mi-etl")
+
+
 def save_rows(folder: Path, key: str, rows: Rows) -> None:
     """Keep a report's rows; written to a temporary file and renamed, so a reader never sees half."""
-    folder.mkdir(parents=True, exist_ok=True)
     data = {table: [r.model_dump(mode="json") for r in getattr(rows, table)] for table in PER_REPORT}
-    handle, name = tempfile.mkstemp(dir=folder, suffix=".part")
-    with os.fdopen(handle, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False)
-    os.replace(name, folder / f"{key}.json")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=folder, suffix=".part")
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            os.fchmod(f.fileno(), 0o666 & ~_umask())  # mkstemp makes it 0600: the user's umask decides
+            json.dump(data, f, ensure_ascii=False)
+        os.replace(name, folder / f"{key}.json")
+    except OSError as err:
+        raise OutputUnwritable(
+            str(folder),
+            f"the cache cannot be written: {err.strerror or err}",
+            fix="give --cache a folder you can write to",
+        ) from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

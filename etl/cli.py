@@ -1,20 +1,30 @@
-"""mi-etl: the command line. It parses arguments, calls the library and maps errors to exit codes."""
+"""mi-etl: the command line. It parses arguments, calls the library and maps errors to exit codes.
+
+Every way a command can fail ends in one line and a documented exit code: an EtlError (its own
+code, exit 2), Ctrl-C (exit 130) or SIGTERM (exit 143), and anything unexpected (`internal-error`,
+exit 3, the traceback written to a log file the line names). Exit 1 means a check failed.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable, Iterator, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated
+from types import FrameType
+from typing import Annotated, NoReturn
 
 import typer
 from pydantic import BaseModel
 from rich.console import Console
 
 from etl.cache import DEFAULT as DEFAULT_CACHE
-from etl.errors import EXIT_UNUSABLE, EtlError
+from etl.errors import BadOption, EtlError, InternalError, Interrupted, Terminated
 
 app = typer.Typer(
     add_completion=False,
@@ -26,11 +36,76 @@ OutOption = Annotated[Path, typer.Option("--out", help="Folder of the Parquet ta
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 
 
-def _fail(err: EtlError, debug: bool) -> typer.Exit:
-    if debug:
-        raise err
-    typer.echo(err.line(), err=True)
-    return typer.Exit(err.exit_code)
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
+
+
+class SigTerm(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that it stops as on Ctrl-C: worker processes are
+    stopped and half-written folders removed on the way out."""
+
+
+@contextlib.contextmanager
+def _reported(debug: bool) -> Iterator[None]:
+    """Every failure of a command as its lines and exit code (--debug: the traceback instead)."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except EtlError as err:
+        if debug:
+            raise
+        _stop(err)
+    except KeyboardInterrupt as err:
+        _stop(_stopped(err))
+    except BrokenPipeError:  # the reader went away (`mi-etl explain ... | head`): stop quietly, as on SIGPIPE
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more reaches the closed pipe, even at exit
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+    except Exception as err:
+        if debug:
+            raise
+        _stop(internal_error(err))
+
+
+def _stop(err: EtlError) -> NoReturn:
+    for line in err.lines():
+        typer.echo(line, err=True)
+    raise typer.Exit(err.exit_code)
+
+
+def _stopped(err: KeyboardInterrupt) -> EtlError:
+    how = (Terminated, "SIGTERM") if isinstance(err, SigTerm) else (Interrupted, "Ctrl-C")
+    return how[0](
+        "mi-etl",
+        f"stopped by {how[1]} (a build replaces --out only when it ends)",
+        fix="run the command again",
+    )
+
+
+def internal_error(err: BaseException) -> InternalError:
+    """An unexpected exception: a defect of mi-etl. The traceback goes to a log file (in the
+    temporary folder) that the one line names."""
+    text = "".join(traceback.format_exception(err))
+    try:
+        handle, name = tempfile.mkstemp(prefix="mi-etl-error-", suffix=".log")
+        with os.fdopen(handle, "w", encoding="utf-8") as log:
+            log.write(f"mi-etl {_version()}\ncommand: {' '.join(sys.argv)}\n\n{text}")
+        told = f"the traceback is in {name}"
+    except OSError:
+        typer.echo(text, err=True)
+        told = "the traceback is above"
+    first = next(iter(str(err).strip().splitlines()), "")[:200]
+    return InternalError(
+        "mi-etl",
+        f"unexpected {type(err).__name__}{': ' + first if first else ''} (a defect of mi-etl, not of the input)",
+        fix=f"{told}; please report it with the command that was run",
+    )
+
+
+def _version() -> str:
+    try:
+        return version("mi-etl")
+    except PackageNotFoundError:  # pragma: no cover - a source tree without install
+        return "0+unknown"
 
 
 @app.command()
@@ -48,9 +123,9 @@ def build(
     debug: DebugOption = False,
 ) -> None:
     """Read the reports, pair every figure, check the sums and write the tables to --out."""
-    from etl.pipeline import build as run_build
+    with _reported(debug):
+        from etl.pipeline import build as run_build
 
-    try:
         with _progress() as say:
             report = run_build(
                 paths or [Path("raw")],
@@ -62,8 +137,6 @@ def build(
                 cache=cache,
                 force=force,
             )
-    except EtlError as err:
-        raise _fail(err, debug) from None
     _summarise(report.reconciliation)
     for warning in report.warnings:
         typer.echo(warning, err=True)
@@ -83,12 +156,10 @@ def build(
 @app.command()
 def check(out: OutOption = Path("out"), debug: DebugOption = False) -> None:
     """Exit 1 if a reconciliation check of the built tables fails (and is not a known discrepancy)."""
-    from etl.inspect import read_reconciliation
+    with _reported(debug):
+        from etl.inspect import read_reconciliation
 
-    try:
         rows = read_reconciliation(out)
-    except EtlError as err:
-        raise _fail(err, debug) from None
     failed = [r for r in rows if r["status"] == "mismatch"]
     _summarise_dicts(rows)
     for r in failed:
@@ -110,13 +181,11 @@ def explain(
 ) -> None:
     """Print a region's table, one section's programmes, or the multiregional initiatives, with
     source lines and evidence."""
-    from etl.inspect import explain_lines
+    with _reported(debug):
+        from etl.inspect import explain_lines
 
-    try:
         for line in explain_lines(out, region, country):
             typer.echo(line)
-    except EtlError as err:
-        raise _fail(err, debug) from None
 
 
 def _mismatch_line(r: dict[str, object]) -> str:
@@ -156,8 +225,41 @@ def _summarise_dicts(rows: list[dict[str, object]]) -> None:
     typer.echo("reconciliation: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 
-def main() -> None:  # pragma: no cover
+def main() -> None:
+    """The installed `mi-etl` command: the app, with SIGTERM stopping it as Ctrl-C does, and a
+    command line it cannot parse as one `bad-option` line (exit 2)."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    if len(sys.argv) < 2:
+        app()  # no arguments: the help
     try:
-        app()
-    except KeyboardInterrupt:
-        sys.exit(EXIT_UNUSABLE)
+        code = app(standalone_mode=False)
+    except typer.TyperException as err:
+        _report(_usage_error(err))
+    except KeyboardInterrupt as err:
+        _report(_stopped(err))
+    except Exception as err:
+        _report(internal_error(err))
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _report(err: EtlError) -> NoReturn:
+    for line in err.lines():
+        print(line, file=sys.stderr)
+    sys.exit(err.exit_code)
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: the way out is not interrupted again
+    raise SigTerm
+
+
+def _usage_error(err: typer.TyperException) -> EtlError:
+    """A command line the parser refused (unknown option, value of the wrong type) as one line."""
+    if err.exit_code != 2:
+        return internal_error(err)
+    param, ctx = getattr(err, "param", None), getattr(err, "ctx", None)
+    command = ctx.command_path if ctx is not None else "mi-etl"
+    opts = getattr(param, "opts", None) or []
+    where = opts[0] if opts and str(opts[0]).startswith("-") else command
+    message = " ".join(err.format_message().split()).rstrip(".")
+    return BadOption(where, message, fix=f"see '{command} --help'")

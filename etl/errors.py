@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import ClassVar, TypeVar
 
 from etl.source import SourceRef
@@ -19,6 +19,9 @@ R = TypeVar("R")
 EXIT_OK = 0
 EXIT_UNRECONCILED = 1
 EXIT_UNUSABLE = 2
+EXIT_INTERNAL = 3  # a defect of mi-etl, not of its input
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM)
 
 
 class EtlError(Exception):
@@ -43,6 +46,41 @@ class EtlError(Exception):
         shown = f" {self.value!r}" if self.value is not None else ""
         return f"{self.where}: {self.code}: {self.message}{shown}; {self.fix}"
 
+    def lines(self) -> list[str]:
+        """What the user is shown: one line per problem."""
+        return [self.line()]
+
+
+class EtlErrors(EtlError):
+    """Several problems found before stopping (every bad input file, every invalid figure): each
+    is shown on its own line, in the order found."""
+
+    code = "errors"
+
+    errors: tuple[EtlError, ...]
+
+    def __init__(self, errors: Sequence[EtlError]):
+        self.errors = tuple(e for error in errors for e in (error.errors if isinstance(error, EtlErrors) else [error]))
+        first = self.errors[0]
+        super().__init__(first.where, first.message, fix=first.fix, value=first.value)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (EtlErrors, (self.errors,))
+
+    def line(self) -> str:
+        return "\n".join(self.lines())
+
+    def lines(self) -> list[str]:
+        return [e.line() for e in self.errors]
+
+
+def raise_all(errors: Sequence[EtlError]) -> None:
+    """Stop with every problem collected: nothing if there is none, the error itself if one."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise EtlErrors(errors)
+
 
 def _rebuild(kind: type[EtlError], where: str, message: str, fix: str, value: str | None) -> EtlError:
     return kind(where, message, fix=fix, value=value)
@@ -59,8 +97,10 @@ def in_worker(function: Callable[[T], R]) -> Callable[[T], R]:
             return function(argument)
         except EtlError:
             raise
-        except Exception:
-            raise RuntimeError(f"in a worker process:\n{traceback.format_exc()}") from None
+        except Exception as err:
+            first = next(iter(str(err).splitlines()), "")
+            told = f"{type(err).__name__}: {first} (in a worker process)"
+            raise RuntimeError(f"{told}\n{traceback.format_exc()}") from None
 
     return run
 
@@ -127,3 +167,38 @@ class NoInput(EtlError):
 
 class OutputMissing(EtlError):
     code = "output-missing"
+
+
+class OutputUnsafe(EtlError):
+    code = "output-unsafe"
+
+
+class OutputUnwritable(EtlError):
+    code = "output-unwritable"
+
+
+class KnownInvalid(EtlError):
+    code = "known-invalid"
+
+
+class BadOption(EtlError):
+    code = "bad-option"
+
+
+class UnknownName(EtlError):
+    code = "unknown-name"
+
+
+class InternalError(EtlError):
+    code = "internal-error"
+    exit_code = EXIT_INTERNAL
+
+
+class Interrupted(EtlError):
+    code = "interrupted"
+    exit_code = EXIT_INTERRUPTED
+
+
+class Terminated(EtlError):
+    code = "terminated"
+    exit_code = EXIT_TERMINATED

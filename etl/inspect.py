@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from etl.errors import OutputMissing
+from etl.errors import OutputMissing, UnknownName
 from etl.gazetteer import load_gazetteer, normalize
 
 
@@ -16,7 +18,12 @@ def _read(out: Path, name: str) -> list[dict[str, Any]]:
     path = out / f"{name}.parquet"
     if not path.exists():
         raise OutputMissing(str(path), "no built table here", fix="run 'mi-etl build' (or 'make build') first")
-    return pq.read_table(path).to_pylist()  # type: ignore[no-any-return]
+    try:
+        return pq.read_table(path).to_pylist()  # type: ignore[no-any-return]
+    except (OSError, pa.ArrowException) as err:
+        raise OutputMissing(
+            str(path), f"not a table mi-etl can read ({err})", fix="build again: run 'mi-etl build' (or 'make build')"
+        ) from None
 
 
 def read_reconciliation(out: Path) -> list[dict[str, Any]]:
@@ -34,14 +41,18 @@ def explain_lines(out: Path, region: str, country: str | None) -> Iterator[str]:
     region_id = gaz.region(region) or region
     chosen = [r for r in regions if r["region_id"] == region_id]
     if not chosen:
-        known = ", ".join([*sorted({r["region_id"] for r in regions}), "multiregional"])
-        raise OutputMissing(str(out / "regions.parquet"), f"no region {region!r}", fix=f"use one of: {known}")
+        ids = [*sorted({r["region_id"] for r in regions}), "multiregional"]
+        names = {r["region_name"]: r["region_id"] for r in regions}
+        raise UnknownName(
+            str(out / "regions.parquet"),
+            "no region of the built tables is called",
+            value=region,
+            fix=_closest(region, ids, names, "region"),
+        )
     for reg in chosen:
+        lines = list(_table(out, reg) if country is None else _section(out, reg, country))  # an unknown name first
         yield f"{reg['region_name']} ({reg['report_id']}): total {reg['total_usd']:,} USD  [{reg['source_ref']}]"
-        if country is None:
-            yield from _table(out, reg)
-        else:
-            yield from _section(out, reg, country)
+        yield from lines
 
 
 def _table(out: Path, reg: dict[str, Any]) -> Iterator[str]:
@@ -66,13 +77,17 @@ def _section(out: Path, reg: dict[str, Any], country: str) -> Iterator[str]:
         else gaz.country(country) or country.upper()
     )
     key = (reg["report_id"], reg["region_id"], wanted)
-    rows = [p for p in _read(out, "programmes") if (p["report_id"], p["region_id"], p["section_id"]) == key]
+    programmes = _read(out, "programmes")
+    rows = [p for p in programmes if (p["report_id"], p["region_id"], p["section_id"]) == key]
     rows.sort(key=lambda p: _line_of(p["source_ref"]))
     if not rows:
-        raise OutputMissing(
+        ids = sorted({p["section_id"] for p in programmes if p["region_id"] == reg["region_id"]})
+        names = {gaz.countries[i].name: i for i in ids if i in gaz.countries}
+        raise UnknownName(
             str(out / "programmes.parquet"),
-            f"no section {country!r} in {reg['region_name']}",
-            fix="run 'mi-etl explain REGION' to list its rows",
+            f"no section of {reg['region_name']} is called",
+            value=country,
+            fix=_closest(country, ids, names, "section"),
         )
     yield f"section {rows[0]['section_label']}:"
     for p in rows:
@@ -108,6 +123,18 @@ def _multiregional(out: Path) -> Iterator[str]:
             yield f"      {p['evidence']}"
     yield "not checked: no table of the report sums these amounts, and targets, per-unit costs and"
     yield "replenishments are not requests for the year; add up only what the basis makes comparable"
+
+
+def _closest(given: str, ids: list[str], names: dict[str, str], what: str) -> str:
+    """The fix of an unknown name: the closest valid ids (by id or by name, difflib), else every id."""
+    choices = {normalize(i): i for i in ids} | {normalize(name): i for name, i in names.items()}
+    matches = difflib.get_close_matches(normalize(given), list(choices), n=5, cutoff=0.6)
+    close = list(dict.fromkeys(choices[m] for m in matches))[:3]
+    if close:
+        named = {i: name for name, i in names.items()}
+        shown = [f"{i!r} ({named[i]})" if i in named else repr(i) for i in close]
+        return "did you mean " + " or ".join(shown) + "?"
+    return f"give a {what} id or name; the ids are: {', '.join(ids)}"
 
 
 def _money(row: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ exit code. Nothing is written to `out` unless every stage succeeded.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,11 +16,11 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from etl.account import appeal_to_account, project_to_account
-from etl.cache import cache_key, load_rows, save_rows
-from etl.errors import EXIT_OK, EXIT_UNRECONCILED, DuplicateReport, in_worker
+from etl.cache import cache_key, check_cache, load_rows, save_rows
+from etl.errors import EXIT_OK, EXIT_UNRECONCILED, BadOption, DuplicateReport, EtlError, in_worker, raise_all
 from etl.extract import discover, fingerprint, is_pdf, path_to_document
 from etl.gazetteer import load_gazetteer
-from etl.load import rows_to_table, write_tables
+from etl.load import check_output, clear_stale, rows_to_table, write_tables
 from etl.load.package import descriptor_text, package_descriptor
 from etl.reconcile import rows_to_reconciliation
 from etl.reconcile.known import load_known
@@ -31,6 +32,7 @@ from etl.segment.project import document_to_project
 from etl.segment.report import document_to_report
 from etl.source import Document
 from etl.validate import Rows, account_to_rows, figures_to_rows, project_to_rows
+from etl.workers import map_in_processes
 from schemas.rows import ReconciliationRow
 from schemas.tables import TABLES
 
@@ -77,28 +79,40 @@ def build(
 
     A report whose bytes and pipeline are unchanged since a build that used the same `cache`
     folder is read from it, not parsed again (unless `force`). Several reports are resolved in
-    parallel processes; a single one spreads its regions over them.
+    parallel processes; a single one spreads its regions over them. Every input that cannot be
+    used is reported (EtlErrors) before the build stops; `out` is checked before anything is read.
     """
     say = progress or (lambda message: None)
+    _check_options(time_limit, jobs)
+    inputs = [*paths, *(p for p in (known, cache) if p is not None)]
+    check_output(out, inputs)
+    check_output(rejected_folder(out), inputs, what="the folder for rejected tables (beside --out)")
+    if cache is not None:
+        check_cache(cache)
     discrepancies = load_known(known)
     report = BuildReport()
     rows = Rows()
     seen: dict[str, str] = {}
     parse: list[tuple[Document, str]] = []
+    problems: list[EtlError] = []
     for path in discover(paths):
-        display, sha256 = fingerprint(path)
-        key = cache_key(display, sha256, time_limit)
-        cached = None if force or cache is None else load_rows(cache, key)
-        doc = None
-        if cached is None:
-            if is_pdf(path):
-                say(f"{display}: reading the PDF")
-            doc = path_to_document(path, jobs=jobs)  # a PDF's pages are read only when not cached
-        title = _name_of(cached) if cached else document_to_name(doc)  # type: ignore[arg-type]
-        for name in (title, sha256):
-            if name in seen:
-                raise DuplicateReport(display, f"{title} is already read from {seen[name]}", fix=_ONE_COPY)
-            seen[name] = display
+        try:
+            display, sha256 = fingerprint(path)
+            key = cache_key(display, sha256, time_limit)
+            cached = None if force or cache is None else load_rows(cache, key)
+            doc = None
+            if cached is None:
+                if is_pdf(path):
+                    say(f"{display}: reading the PDF")
+                doc = path_to_document(path, jobs=jobs)  # a PDF's pages are read only when not cached
+            title = _name_of(cached) if cached else document_to_name(doc)  # type: ignore[arg-type]
+            for name in (title, sha256):
+                if name in seen:
+                    raise DuplicateReport(display, f"{title} is already read from {seen[name]}", fix=_ONE_COPY)
+        except EtlError as err:
+            problems.append(err)  # every unusable input is reported, not the first alone
+            continue
+        seen.update({title: display, sha256: display})
         report.files.append(display)
         if cached is not None:
             say(f"{display}: {title}: unchanged since the last build, read from {cache}/ (not parsed again)")
@@ -106,6 +120,7 @@ def build(
         else:
             assert doc is not None
             parse.append((doc, key))
+    raise_all(problems)
     for (_, key), parsed in zip(parse, _parse_all([d for d, _ in parse], time_limit, say, jobs), strict=True):
         if cache is not None:
             save_rows(cache, key, parsed)
@@ -135,8 +150,10 @@ def build(
     say("  writing the tables")
     # Tables that do not reconcile never replace good ones: they go beside out/ for inspection.
     report.written_to = rejected_folder(out) if report.mismatches else out
+    clear_stale(out)  # what killed builds left beside out/ and out.rejected/
+    clear_stale(rejected_folder(out))
     descriptor = descriptor_text(package_descriptor(rows.reports, pipeline_version(), rows.projects))
-    write_tables(tables, report.written_to, {"datapackage.json": descriptor})
+    write_tables(tables, report.written_to, {"datapackage.json": descriptor}, version=pipeline_version())
     report.counts = {name: table.num_rows for name, table in tables.items()}
     report.time_bound = [r.region_id for r in rows.regions if r.resolution == "time_bound"]
     report.warnings = derived_region_warnings(rows)
@@ -158,6 +175,20 @@ _ONE_COPY = "keep one copy of each report in raw/"
 _PENDING: list[tuple[Document, float]] = []
 
 
+def _check_options(time_limit: float, jobs: int) -> None:
+    if not (math.isfinite(time_limit) and time_limit > 0):
+        raise BadOption(
+            "--time-limit",
+            "the seconds each solve may take must be a positive number",
+            value=f"{time_limit:g}",
+            fix=f"give e.g. --time-limit {TIME_LIMIT:g} (the default)",
+        )
+    if jobs < 1:
+        raise BadOption(
+            "--jobs", "the number of processes must be 1 or more", value=str(jobs), fix="give e.g. --jobs 2"
+        )
+
+
 def _parse_all(docs: list[Document], time_limit: float, say: Callable[[str], None], jobs: int) -> list[Rows]:
     """Each document's rows. Project pages take no time; several appeals go to parallel
     processes, a single appeal spreads its regions over them."""
@@ -166,32 +197,44 @@ def _parse_all(docs: list[Document], time_limit: float, say: Callable[[str], Non
         parsed_appeals = iter(_parse_all([docs[n] for n in appeals], time_limit, say, jobs))
         others = iter(_parse_all([d for n, d in enumerate(docs) if n not in appeals], time_limit, say, 1))
         return [next(parsed_appeals) if n in appeals else next(others) for n in range(len(docs))]
+    parsed: list[Rows] = []
+    problems: list[EtlError] = []  # every report that fails is reported, not the first alone
     if len(appeals) > 1 and jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
         global _PENDING
         _PENDING = [(doc, time_limit) for doc in docs]  # inherited by the forked workers
         try:
-            with multiprocessing.get_context("fork").Pool(min(jobs, len(docs))) as pool:
-                parsed = []
-                for doc, rows in zip(docs, pool.imap(_parse_pending, range(len(docs))), strict=True):
-                    say(f"{doc.path}: parsed")
-                    parsed.append(rows)
-                return parsed
+            results = map_in_processes(_parse_pending, range(len(docs)), min(jobs, len(docs)))
+            for doc, done in zip(docs, results, strict=True):
+                say(f"{doc.path}: parsed")
+                if isinstance(done, EtlError):
+                    problems.append(done)
+                else:
+                    parsed.append(done)
         finally:
             _PENDING = []
-    parsed = []
+        raise_all(problems)
+        return parsed
     for doc in docs:
-        say(f"{doc.path}: {document_to_name(doc)}")
-        rows = Rows()
-        document_to_rows(doc, rows, time_limit=time_limit, progress=lambda r: say(f"  resolving {r}"), jobs=jobs)
+        try:
+            say(f"{doc.path}: {document_to_name(doc)}")
+            rows = Rows()
+            document_to_rows(doc, rows, time_limit=time_limit, progress=lambda r: say(f"  resolving {r}"), jobs=jobs)
+        except EtlError as err:
+            problems.append(err)
+            continue
         parsed.append(rows)
+    raise_all(problems)
     return parsed
 
 
 @in_worker
-def _parse_pending(n: int) -> Rows:
+def _parse_pending(n: int) -> Rows | EtlError:
     rows = Rows()
     doc, time_limit = _PENDING[n]
-    document_to_rows(doc, rows, time_limit=time_limit)
+    try:
+        document_to_rows(doc, rows, time_limit=time_limit)
+    except EtlError as err:
+        return err  # to the parent, which reports every report that fails
     return rows
 
 

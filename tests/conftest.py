@@ -40,8 +40,18 @@ def read(out: Path, table: str) -> list[dict[str, Any]]:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    """Each file of a folder by its SHA-256: to show a failed build left out/ as it was."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    """Each file under a folder (hidden ones and those in subfolders too) by its SHA-256, each
+    folder and link by what it is: to show a failed build left every file as it was."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            found[name] = f"link to {path.readlink()}"
+        elif path.is_dir():
+            found[name] = "folder"
+        else:
+            found[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
 
 
 @pytest.fixture
@@ -52,14 +62,22 @@ def out(tmp_path: Path, built_2015: tuple[Path, BuildReport]) -> Path:
     return folder
 
 
-def failing_build(raw: Path, out: Path) -> tuple[int, str]:
-    """Run `mi-etl build RAW --out OUT`; check that out/ is byte-identical after it; return the
-    exit code and the last line printed."""
+def failing_build(raw: Path, out: Path, *options: str) -> tuple[int, str]:
+    """Run `mi-etl build RAW --out OUT [OPTIONS]`; check that the folder holding out/ (out/, the
+    inputs beside it, every other file there) is byte-identical after it, nothing added or
+    removed; return the exit code and the last line printed."""
+    code, lines = failing_command(out.parent, "build", str(raw), "--out", str(out), *options)
+    return code, lines[-1]
+
+
+def failing_command(folder: Path, *args: str) -> tuple[int, list[str]]:
+    """Run `mi-etl ARGS...`; check that every file under `folder` is as it was (nothing added or
+    removed either); return the exit code and the lines printed."""
     from typer.testing import CliRunner
 
     from etl.cli import app
 
-    before = digest(out)
-    result = CliRunner().invoke(app, ["build", str(raw), "--out", str(out)])
-    assert digest(out) == before, "a failed build must leave out/ byte-identical"
-    return result.exit_code, result.output.strip().splitlines()[-1]
+    before = digest(folder)
+    result = CliRunner().invoke(app, list(args))
+    assert digest(folder) == before, f"a failed command must leave {folder} byte-identical: {result.output}"
+    return result.exit_code, result.output.strip().splitlines()

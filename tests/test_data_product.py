@@ -50,6 +50,45 @@ def test_the_data_validates_against_the_descriptor(built_2015: tuple[Path, Build
     assert report.valid, report.flatten(["resource_name", "type", "note"])[:5]
 
 
+def test_frictionless_validate_passes_on_the_package(built_2015: tuple[Path, BuildReport]) -> None:
+    """`frictionless validate out/datapackage.json`, the command a data engineer runs first, failed:
+    frictionless reads Parquet through pandas, where a null int64 became NaN in an integer field."""
+    frictionless = str(Path(sys.executable).parent / "frictionless")
+    done = subprocess.run(
+        [frictionless, "validate", "out/datapackage.json"], cwd=built_2015[0].parent, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "VALID" in done.stdout and "INVALID" not in done.stdout
+
+
+def test_nullable_integers_stay_integers_for_every_reader(built_2015: tuple[Path, BuildReport]) -> None:
+    """int64 with nulls for pyarrow and DuckDB; pandas' nullable Int64 (pd.NA), never floats."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    path = built_2015[0] / "programmes.parquet"
+    column = pq.read_table(path).column("requirement_usd")
+    assert str(column.type) == "int64" and column.null_count > 0
+    frame = pd.read_parquet(path)
+    assert str(frame["requirement_usd"].dtype) == "Int64"
+    assert frame["requirement_usd"].isna().sum() == column.null_count
+    assert frame["requirement_usd"].dropna().tolist() == [v for v in column.to_pylist() if v is not None]
+    kinds = duckdb.connect().execute(f"SELECT DISTINCT typeof(requirement_usd) FROM '{path}'").fetchall()
+    assert kinds == [("BIGINT",)]
+
+
+def test_the_cache_key_holds_the_solver_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MI_ETL_SOLVER_PARAMS changes the figures a solve finds: another value is another key."""
+    from etl.cache import cache_key
+
+    monkeypatch.delenv("MI_ETL_SOLVER_PARAMS", raising=False)
+    plain = cache_key("raw/x.txt", "0" * 64, 20.0)
+    monkeypatch.setenv("MI_ETL_SOLVER_PARAMS", "random_seed=7")
+    assert cache_key("raw/x.txt", "0" * 64, 20.0) != plain
+    monkeypatch.setattr("etl.resolve.solver.BACKEND", "SCIP")
+    monkeypatch.delenv("MI_ETL_SOLVER_PARAMS")
+    assert cache_key("raw/x.txt", "0" * 64, 20.0) != plain
+
+
 @pytest.mark.parametrize(
     ("table", "values", "error"),
     [
@@ -114,7 +153,7 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path) -> None:
     first, _ = _build(tmp_path / "a", tmp_path / "cache-a", "--force", seed="1")
     second, _ = _build(tmp_path / "b", tmp_path / "cache-b", "--force", seed="12345")
     assert first == second
-    assert len(first) == len(TABLES) + 1  # the tables and datapackage.json
+    assert len(first) == len(TABLES) + 2  # the tables, datapackage.json and the .mi-etl marker
 
 
 def test_an_unchanged_report_is_not_parsed_again(tmp_path: Path) -> None:

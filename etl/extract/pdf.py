@@ -41,6 +41,7 @@ import regex
 
 from etl.errors import EmptyInput, UnreadablePdf, in_worker
 from etl.source import Document, Line, SourceRef
+from etl.workers import map_in_processes
 
 BAND = 0.06  # the running header and footer: text whose baseline is in the top or bottom 6% of a page
 MAX_BAND = 50.5  # ... and no more than A4's 6% on a taller page
@@ -148,8 +149,7 @@ def _read_pages(path: Path, display: str, pages: int, jobs: int) -> list[PageTex
         global _PENDING
         _PENDING = (path, display)
         try:
-            with multiprocessing.get_context("fork").Pool(len(runs)) as pool:
-                return [page for run in pool.map(_read_run, runs) for page in run]
+            return [page for run in map_in_processes(_read_run, runs, len(runs)) for page in run]
         finally:
             _PENDING = None
     return _read_range(path, display, 0, pages)

@@ -2,38 +2,89 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from pathlib import Path
 
 from etl.errors import EmptyInput, EncodingProblem, NotAReport
 from etl.source import Document, Line, SourceRef
 
+# Byte-order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_REEXPORT = "re-export the text as UTF-8 (e.g. iconv -f <encoding> -t UTF-8)"
+
 
 def decode_report_text(data: bytes, where: str) -> str:
-    """Decode a text report: UTF-8 (with or without BOM), else Windows-1252 when that is clean."""
+    """Decode a text report: by its byte-order mark (UTF-8, UTF-16 or UTF-32, little or big
+    endian); without one, UTF-8, else Windows-1252 when that is clean."""
     if not data.strip():
         raise EmptyInput(where, "the file is empty", fix="put the report's text in it or remove it from raw/")
-    if b"\x00" in data:
-        raise NotAReport(
-            where,
-            "the file holds binary bytes, not text",
-            fix="give a text export of the report (UTF-8) or the PDF itself with a .pdf name",
-        )
+    bom, codec = next(((b, c) for b, c in BOMS if data.startswith(b)), (b"", ""))
+    if codec:
+        text = _decode_marked(data, bom, codec, where)
+    else:
+        nul = data.find(b"\x00")
+        _refuse_nul(nul, data.count(b"\n", 0, max(nul, 0)) + 1, where)
+        text = _decode_unmarked(data, where)
+    if not text.strip():
+        raise EmptyInput(where, "the file is empty", fix="put the report's text in it or remove it from raw/")
+    return text
+
+
+def _decode_marked(data: bytes, bom: bytes, codec: str, where: str) -> str:
     try:
-        return data.decode("utf-8-sig")
+        text = data[len(bom) :].decode(codec)
     except UnicodeDecodeError as err:
-        utf8_error = err
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        offset = utf8_error.start
-        line = data.count(b"\n", 0, offset) + 1
+        offset = len(bom) + err.start
+        bad = data[offset : len(bom) + err.end]
+        line = data[len(bom) : offset].decode(codec, errors="replace").count("\n") + 1
+        shown = " ".join(f"{b:#04x}" for b in bad)
+        name = codec.upper().replace("-LE", " LE").replace("-BE", " BE")
         raise EncodingProblem(
             f"{where}:{line}",
-            f"byte {data[offset]:#04x} is neither UTF-8 nor Windows-1252",
-            fix="re-export the text as UTF-8 (e.g. iconv -f <encoding> -t UTF-8)",
+            f"{'bytes' if len(bad) > 1 else 'byte'} {shown} at offset {offset} {'are' if len(bad) > 1 else 'is'} not"
+            f" {name}, as the file's byte-order mark says",
+            fix=_REEXPORT,
         ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        _refuse_nul(len(bom) + len(text[:nul].encode(codec)), text.count("\n", 0, nul) + 1, where, "character")
     return text
+
+
+def _refuse_nul(offset: int, line: int, where: str, what: str = "byte") -> None:
+    if offset >= 0:
+        raise NotAReport(
+            f"{where}:{line}",
+            f"a NUL {what} at offset {offset}: the file holds binary bytes, not text",
+            fix="give a text export of the report (UTF-8, or UTF-16 with its byte-order mark) or the PDF itself",
+        )
+
+
+def _decode_unmarked(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        utf8 = err.start
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as err:
+        cp1252 = err.start
+    line, cp1252_line = data.count(b"\n", 0, utf8) + 1, data.count(b"\n", 0, cp1252) + 1
+    if cp1252 == utf8:
+        message = f"byte {data[utf8]:#04x} at offset {utf8} is neither UTF-8 nor Windows-1252"
+    else:
+        message = (
+            f"byte {data[utf8]:#04x} at offset {utf8} is not UTF-8, and byte {data[cp1252]:#04x} at offset"
+            f" {cp1252} (line {cp1252_line}) is not Windows-1252"
+        )
+    raise EncodingProblem(f"{where}:{line}", message, fix=_REEXPORT)
 
 
 def text_to_document(path: Path, display: str | None = None) -> Document:

@@ -21,6 +21,7 @@ from etl.segment.lexicon import format_amount
 from etl.segment.regions import RegionText
 from etl.segment.zone import REGIONAL
 from etl.source import Document, Line
+from etl.workers import map_in_processes
 
 TIME_LIMIT = 20.0  # seconds per solve; a region needs two solves, a few more if the first fails
 
@@ -81,14 +82,12 @@ def segments_to_figures(
         global _SHARED
         _SHARED = tasks  # inherited by the forked workers: nothing large is pickled
         try:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(min(jobs, len(laid))) as pool:
-                figures = []
-                for n, figure in enumerate(pool.imap(_resolve_shared, range(len(tasks)))):
-                    if progress:
-                        progress(laid[n].region.region_id)
-                    figures.append(figure)
-                return figures
+            figures = []
+            for n, figure in enumerate(map_in_processes(_resolve_shared, range(len(tasks)), min(jobs, len(laid)))):
+                if progress:
+                    progress(laid[n].region.region_id)
+                figures.append(figure)
+            return figures
         finally:
             _SHARED = []
     figures = []

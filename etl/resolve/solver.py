@@ -17,7 +17,11 @@ from typing import Any
 
 from ortools.linear_solver import pywraplp
 
-BACKEND = os.environ.get("MI_ETL_SOLVER", "HIGHS")
+# A developer's knobs: another OR-Tools backend (e.g. SCIP), and parameters passed to it as a
+# string. Both change the figures a solve finds, so the cache key holds them (solver_settings).
+SOLVER_ENV = "MI_ETL_SOLVER"
+PARAMS_ENV = "MI_ETL_SOLVER_PARAMS"
+BACKEND = os.environ.get(SOLVER_ENV, "HIGHS")
 _STATUS = {
     pywraplp.Solver.OPTIMAL: "OPTIMAL",
     pywraplp.Solver.FEASIBLE: "FEASIBLE",
@@ -29,6 +33,11 @@ _STATUS = {
 
 Var = Any  # pywraplp.Variable (the SWIG class has no usable type information)
 Expr = Any  # a pywraplp linear expression, a Var or a number
+
+
+def solver_settings() -> str:
+    """What the environment says about every solve: the backend and its parameters."""
+    return f"{SOLVER_ENV}={BACKEND}\n{PARAMS_ENV}={os.environ.get(PARAMS_ENV, '')}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +110,7 @@ class Model:
             objective.SetCoefficient(var, objective.GetCoefficient(var) + weight)
         objective.SetMinimization()
         self.solver.SetTimeLimit(int(time_limit * 1000))
-        extra = os.environ.get("MI_ETL_SOLVER_PARAMS")
+        extra = os.environ.get(PARAMS_ENV)
         if extra:
             self.solver.SetSolverSpecificParametersAsString(extra)
         with _quiet_stdout():

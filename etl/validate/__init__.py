@@ -12,7 +12,7 @@ import regex
 from pydantic import BaseModel, ValidationError
 
 from etl.account import Account
-from etl.errors import AmountUnparseable, InvalidFigure, Unresolved
+from etl.errors import AmountUnparseable, InvalidFigure, Unresolved, raise_all
 from etl.gazetteer import area_order, load_gazetteer, normalize
 from etl.resolve.figures import RegionFigures, TableFigure
 from etl.resolve.multiregional import InitiativeFigure, area_of_group
@@ -290,13 +290,13 @@ def figures_to_rows(
 
 
 def _raise_problems(c: _Collector) -> None:
-    if c.problems:
-        more = f" (and {len(c.problems) - 1} more)" if len(c.problems) > 1 else ""
-        raise InvalidFigure(
-            c.problems[0].split(": ")[0],
-            c.problems[0].split(": ", 1)[1] + more,
-            fix="correct the figure in the raw file",
-        )
+    """Stop with every problem found, one line each."""
+    raise_all(
+        [
+            InvalidFigure(problem.split(": ")[0], problem.split(": ", 1)[1], fix="correct the figure in the raw file")
+            for problem in c.problems
+        ]
+    )
 
 
 def _usd(value: object) -> int | None:
