@@ -103,6 +103,14 @@ KINDS: dict[str, tuple[Callable[[str], bool], dict[str, Variant]]] = {
 }
 
 
+# Lines printed on many pages, renamed everywhere as another edition names its footer and theme.
+RUNNING: dict[str, tuple[str, str]] = {
+    "running_footer": ("Migration Initiatives 2015", "IOM Appeals 2015"),
+    "theme_line": ("Migrants and Cities", "Cities and Mobility"),
+}
+HEADING_VARIANTS: dict[str, Variant] = {k: v for k, v in _CASE.items()}
+
+
 def report_lines() -> list[str]:
     return RAW.read_text(encoding="utf-8").split("\n")
 
@@ -114,28 +122,76 @@ def sites(lines: list[str]) -> dict[str, list[int]]:
         for kind, (match, _) in KINDS.items():
             if match(line):
                 out[kind].append(i)
+    out["country_heading"] = country_headings(lines)
     return out
 
 
+def country_headings(lines: list[str]) -> list[int]:
+    """The lines of the report's country headings (the sections' own, as segmentation finds them)."""
+    from etl.gazetteer import load_gazetteer
+    from etl.segment import document_to_segments
+
+    doc = bytes_to_document("\n".join(lines).encode("utf-8"), "report.txt")
+    segments = document_to_segments(doc, load_gazetteer())
+    return sorted(
+        item.index
+        for region in segments.regions
+        for item in region.zone.items
+        if item.kind == "heading" and item.section != "regional" and item.span == 1
+    )
+
+
 def mutations(lines: list[str], kinds: list[str] | None = None) -> Iterator[Mutation]:
+    """Every structural mutation of the report, kind by kind, line by line."""
     found = sites(lines)
-    for kind in kinds or list(KINDS):
-        if kind not in KINDS:
+    for kind in kinds or [*KINDS, "country_heading", *RUNNING]:
+        if kind in RUNNING:
+            yield Mutation(kind, "renamed", 0, RUNNING[kind][1])
             continue
+        variants = HEADING_VARIANTS if kind == "country_heading" else KINDS[kind][1]
         for i in found[kind]:
-            for variant, change in KINDS[kind][1].items():
+            for variant, change in variants.items():
                 new = change(lines[i])
                 if new is not None and new == lines[i]:
                     continue
                 yield Mutation(kind, variant, i + 1, "" if new is None else new)
 
 
+def sample(lines: list[str]) -> list[Mutation]:
+    """One occurrence of each kind for each variant, a different one for each variant (spread over
+    the report), and the renamed running lines: what `make test` runs."""
+    out: list[Mutation] = []
+    by_kind: dict[str, list[Mutation]] = {}
+    for m in mutations(lines):
+        by_kind.setdefault(m.kind, []).append(m)
+    for kind, found in by_kind.items():
+        variants = sorted({m.variant for m in found})
+        lines_of = sorted({m.line for m in found})
+        for n, variant in enumerate(variants):
+            line = lines_of[(n * 7 + len(kind)) % len(lines_of)]
+            out += [m for m in found if m.variant == variant and m.line == line][:1]
+    return out
+
+
 def apply(lines: list[str], mutation: Mutation) -> list[str]:
+    if mutation.kind in RUNNING:
+        old, new = RUNNING[mutation.kind]
+        return [line.replace(old, new) if line.strip() == old else line for line in lines]
     i = mutation.line - 1
     if mutation.variant == "deleted":
         return lines[:i] + lines[i + 1 :]
     leading = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
     return [*lines[:i], leading + mutation.text.strip(), *lines[i + 1 :]]
+
+
+# How other exporters write the same report: the same rows are due.
+EXPORTS: dict[str, Callable[[list[str]], str]] = {
+    "no_blank_lines": lambda lines: "\n".join(line for line in lines if line.strip()),
+    "crlf": lambda lines: "\r\n".join(lines),
+    "form_feeds": lambda lines: "\n".join("\f" + line.lstrip() if line.startswith(" ") else line for line in lines),
+    "no_leading_spaces": lambda lines: "\n".join(line.lstrip() for line in lines),
+    "trailing_spaces": lambda lines: "\n".join(line + "   " for line in lines),
+}
 
 
 def text_rows(text: str, name: str = "report.txt") -> Rows:
@@ -144,15 +200,24 @@ def text_rows(text: str, name: str = "report.txt") -> Rows:
     return rows
 
 
+_LABELS = frozenset({"region_label", "section_label", "row_label", "area_label"})
+
+
 def figures(rows: Rows) -> dict[str, list[tuple[Any, ...]]]:
-    """What the rows say, without where it was read."""
+    """What the rows say, without where it was read (a label as printed compared without its case:
+    a heading printed in capitals, or missing and named by its table row, is the same section)."""
     out = {}
     for table, columns in COMPARED.items():
         out[table] = sorted(
-            (tuple(getattr(r, c) for c in columns) for r in getattr(rows, table)),
+            (_comparable(r, columns) for r in getattr(rows, table)),
             key=lambda t: tuple(str(v) for v in t),
         )
     return out
+
+
+def _comparable(row: Any, columns: tuple[str, ...]) -> tuple[Any, ...]:
+    values = ((c, getattr(row, c)) for c in columns)
+    return tuple(normalize(v) if c in _LABELS and isinstance(v, str) else v for c, v in values)
 
 
 def difference(expected: dict[str, list[tuple[Any, ...]]], got: dict[str, list[tuple[Any, ...]]]) -> str:
@@ -199,6 +264,8 @@ _LINES: list[str] = []
 
 
 def _run(mutation: Mutation) -> Outcome:
+    if mutation.kind == "export":
+        return judge(mutation, EXPORTS[mutation.variant](_LINES), _BASE)
     return judge(mutation, "\n".join(apply(_LINES, mutation)), _BASE)
 
 
@@ -212,7 +279,10 @@ def main(argv: list[str] | None = None) -> int:
     global _BASE, _LINES
     _LINES = report_lines()
     _BASE = figures(text_rows("\n".join(_LINES)))
-    todo = list(mutations(_LINES, [k for k in args.kinds.split(",") if k] or None))[:: args.every]
+    kinds = [k for k in args.kinds.split(",") if k]
+    todo = [m for m in mutations(_LINES, [k for k in kinds if k != "export"] or None)][:: args.every]
+    if not kinds or "export" in kinds:
+        todo = [Mutation("export", name, 0, "") for name in EXPORTS] + (todo if kinds != ["export"] else [])
     print(f"{len(todo)} mutations", file=sys.stderr)
     bad = 0
     log = open(args.log, "a", encoding="utf-8") if args.log else None  # noqa: SIM115

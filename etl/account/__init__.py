@@ -201,6 +201,7 @@ def _unread(
     regions = tuple(regions)
     figures = _figure_lines(regions)
     unbalanced = {r.region_id for r in regions if r.resolution == "unbalanced"}
+    lost_totals = {ref.line - 1 for r in regions for ref in r.lost_totals if ref.line is not None}
     stated = {(f.ref.line, f.value) for f in initiatives if f.value is not None and f.ref.line is not None}
     for i, line in enumerate(doc.lines):
         text = line.text
@@ -208,7 +209,7 @@ def _unread(
         if _NUMBER_LINE.match(text) or parse_amount(text) is not None:
             if i in figures or (i + 1, _whole(text)) in stated:
                 continue
-            reason = _reason(text, role, unbalanced)
+            reason = _LOST_TOTAL if i in lost_totals else _reason(text, role, unbalanced)
             if reason is None:
                 raise Unaccounted(
                     line.ref,
@@ -224,6 +225,9 @@ def _unread(
             if (i + 1, value) in stated:
                 continue
             yield UnreadAmount(i, match.start(), match.group(), _prose_reason(role), role.region_id)
+
+
+_LOST_TOTAL = "the table's total printed again under its other column, whose 'Total' label was not read"
 
 
 def _whole(text: str) -> int | None:

@@ -54,6 +54,7 @@ class RegionFigures:
     section_sums: dict[str, int]  # section -> what its printed programme amounts add up to
     unresolved: str | None  # why the solvers gave up, if they did
     resolution: str  # optimal, time_bound or unbalanced (see Resolution.state)
+    lost_totals: tuple[SourceRef, ...] = ()  # a column's total printed again, its label not read
 
 
 def resolution_to_figures(
@@ -143,6 +144,7 @@ def resolution_to_figures(
         sums,
         None,
         res.state,
+        tuple(table.amounts[t].ref for t in plan.lost_totals),
     )
 
 

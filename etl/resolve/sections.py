@@ -37,6 +37,8 @@ UNPRINTED = 10_000  # a box whose amount is printed nowhere, or a table that doe
 MISPRINTED = 5_000  # ... and more for a section whose table row its programmes do not explain
 RELAXED_LIMIT = 5.0  # seconds for the relaxed model before the lenient plan
 LENIENT_MISMATCH = 1_000  # lenient plan: a country row paired with an amount its section does not add up to
+TOTALS_PRINTED = 2  # a table prints its total under each of its two columns
+LOST_TOTAL = OFF_ROW  # an amount taken for the total of a column whose 'Total' label was not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class SectionPlan:
     unit: int
     box_section: dict[int, int]  # box N -> the section whose sum it lacks
     lenient: bool = False  # the sums could not be met: paired by position and value only
+    lost_totals: tuple[int, ...] = ()  # table amounts that are a column's total whose label was not read
 
     def section_gap(self, key: str) -> int:
         """What a section's table row says beyond its programmes and boxes (0 when it adds up)."""
@@ -177,8 +180,9 @@ def _solve(
         m.exactly_one(p[i, t] for i in members for t in range(len(amounts)) if (i, t) in p)
     for i in range(len(labels)):
         m.at_most_one(p[i, t] for t in range(len(amounts)) if (i, t) in p)
+    lost = _lost_totals(m, layout, worth)
     for t in range(len(amounts)):
-        m.exactly_one(p[i, t] for i in range(len(labels)) if (i, t) in p)
+        m.exactly_one([*(p[i, t] for i in range(len(labels)) if (i, t) in p), *([lost[t]] if t in lost else [])])
 
     def row(key: str) -> Expr:
         return m.sum(worth[t] * p[i, t] for i in groups.get(key, []) for t in range(len(amounts)) if (i, t) in p)
@@ -194,6 +198,9 @@ def _solve(
 
     total_keys = sorted(k for k in groups if k.startswith("total:"))
     total = row(total_keys[0]) if total_keys else None
+    for t, var in lost.items():
+        if total is not None:
+            m.add(total >= worth[t] * var)  # what stands for a lost total is the total
     if total is not None:
         for extra in total_keys[1:]:
             equal(f"table:{extra}", row(extra), total)
@@ -260,7 +267,23 @@ def _solve(
     lacks = {key: round(var.solution_value()) for key, var in unprinted.items()}
     found.update({f"box:{b}": v * unit for (b, _), v in lacks.items() if v})
     box_section = {b: s for (b, s), v in lacks.items() if v}
-    return SectionPlan(outcome, token_section, chosen, found, unit, box_section)
+    spare = tuple(t for t, var in lost.items() if m.true(var))
+    return SectionPlan(outcome, token_section, chosen, found, unit, box_section, lost_totals=spare)
+
+
+def _lost_totals(m: Model, layout: Layout, worth: list[int]) -> dict[int, Var]:
+    """A table whose 'Total funding requirement' label is read under one column only still prints
+    the total under the other: the amounts that may be it (the largest), one of them at most per
+    label not read. Nothing is added for it: it is the total again."""
+    missing = TOTALS_PRINTED - sum(label.kind == "total" for label in layout.table.labels)
+    top = max(worth, default=0)
+    if missing <= 0 or not top:
+        return {}
+    lost = {t: m.boolean() for t, w in enumerate(worth) if w == top}
+    for var in lost.values():
+        m.cost(LOST_TOTAL, var)
+    m.add(m.sum(lost.values()) <= missing)
+    return lost
 
 
 def row_mates(layout: Layout) -> dict[tuple[str, int], int]:
