@@ -31,7 +31,21 @@ def test_a_heading_changed_gives_the_same_rows_or_stops_near_it(mutation: Mutati
         assert "\n" not in outcome.detail and outcome.detail.startswith("report.txt:")
 
 
-@pytest.mark.parametrize("export", sorted(EXPORTS))
+KNOWN_TO_DIFFER = {
+    "no_blank_lines": "two multiregional titles printed one above the other, with no blank line between them,"
+    " read as one title (README: What mi-etl guarantees, known limits)",
+}
+
+
+@pytest.mark.parametrize(
+    "export",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_TO_DIFFER[name], strict=True))
+        if name in KNOWN_TO_DIFFER
+        else name
+        for name in sorted(EXPORTS)
+    ],
+)
 def test_another_exporter_gives_the_same_rows(export: str, expected: Figures) -> None:
     outcome = judge(Mutation("export", export, 0, ""), EXPORTS[export](LINES), expected)
     assert outcome.verdict == "same", outcome.detail
@@ -52,3 +66,13 @@ def test_the_sample_covers_every_kind_and_variant() -> None:
         "theme_line",
     }
     assert {"deleted", "upper", "lower", "plural"} <= {m.variant for m in sample(LINES)}
+
+
+def test_without_blank_lines_every_regional_figure_is_the_same(expected: Figures) -> None:
+    """The known limit of a text without blank lines is the multiregional part's stacked titles:
+    every figure of the regional tables and boxes stays the same."""
+    got = figures(text_rows(EXPORTS["no_blank_lines"](LINES)))
+    for table in ("regions", "region_countries", "region_areas"):
+        assert got[table] == expected[table], table
+    boxes = [row for row in got["programmes"] if not row[0].startswith("multiregional/")]
+    assert boxes == [row for row in expected["programmes"] if not row[0].startswith("multiregional/")]
