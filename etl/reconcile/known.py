@@ -171,7 +171,9 @@ def _entry(raw: dict[str, Any], place: Callable[[str | None], str]) -> Entry:
             place("area"), "an entry names both 'section' and 'area'", fix=f"a {check} entry names {wanted!r}"
         )
     if wanted == "area" and subject not in area_order():
-        raise KnownInvalid(place("area"), "unknown area id", value=subject, fix=f"use one of: {', '.join(area_order())}")
+        raise KnownInvalid(
+            place("area"), "unknown area id", value=subject, fix=f"use one of: {', '.join(area_order())}"
+        )
     if wanted == "section" and subject != "regional" and subject not in load_gazetteer().countries:
         raise KnownInvalid(
             place("section"),

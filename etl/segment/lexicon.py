@@ -66,6 +66,7 @@ def heading_words(text: str) -> tuple[str, ...]:
     return tuple(_singular(w) for w in _WORDS.findall(key) if w not in _IGNORED)
 
 
+@cache
 def heading_key(text: str) -> str:
     """The words run together, so that a hyphen or a space inside a word does not count
     ("Multi-regional" = "multiregional")."""

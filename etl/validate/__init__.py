@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
 import regex
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from etl.account import Account
 from etl.errors import AmountUnparseable, InvalidFigure, Unresolved, raise_all
@@ -119,6 +119,18 @@ class _Collector:
         unknown = unknown_ids(row)
         self.problems.extend(f"{where}: {field_name} = {value!r}: {message}" for field_name, value, message in unknown)
         return None if unknown else row
+
+    def make_all(self, model: type[M], rows: Sequence[tuple[SourceRef | str, Mapping[str, object]]]) -> list[M]:
+        """Many rows of one model validated in one call (pydantic-core validates a list at once):
+        for rows that name no country, area or region the gazetteer must know."""
+        try:
+            return TypeAdapter(list[model]).validate_python([values for _, values in rows])  # type: ignore[valid-type]
+        except ValidationError as err:
+            for e in err.errors():
+                n, *field = e["loc"]
+                field_name = ".".join(str(p) for p in field) or "row"
+                self.problems.append(f"{rows[int(n)][0]}: {field_name} = {e.get('input')!r}: {e['msg']}")
+            return []
 
 
 def unknown_ids(row: BaseModel) -> list[tuple[str, str, str]]:
@@ -410,39 +422,42 @@ def _budget(found: tuple[str, SourceRef] | None) -> int | None:
 
 
 def account_to_rows(doc: Document, account: Account, rows: Rows, report_id: str | None = None) -> None:
-    """The account of a document's lines -> `document_lines` and `unread_amounts` rows."""
+    """The account of a document's lines -> `document_lines` and `unread_amounts` rows (their region
+    ids are those of the document's own regions, checked with their rows)."""
     c = _Collector()
     lines = doc.lines
-    for entry in account.lines:
-        line = lines[entry.index]
-        row = c.make(
-            DocumentLineRow,
-            line.ref,
-            source_file=doc.path,
-            line=entry.index + 1,
-            source_ref=str(line.ref),
-            report_id=report_id,
-            role=entry.role,
-            region_id=entry.region_id,
-            section_id=entry.section_id,
-            text=line.text,
+    described = [
+        (
+            lines[entry.index].ref,
+            {
+                "source_file": doc.path,
+                "line": entry.index + 1,
+                "source_ref": str(lines[entry.index].ref),
+                "report_id": report_id,
+                "role": entry.role,
+                "region_id": entry.region_id,
+                "section_id": entry.section_id,
+                "text": lines[entry.index].text,
+            },
         )
-        if row:
-            rows.document_lines.append(row)
-    for unread in account.unread:
-        line = lines[unread.index]
-        found = c.make(
-            UnreadAmountRow,
-            line.ref,
-            source_file=doc.path,
-            line=unread.index + 1,
-            position=unread.position,
-            source_ref=str(line.ref),
-            report_id=report_id,
-            region_id=unread.region_id,
-            text=unread.text,
-            reason=unread.reason,
+        for entry in account.lines
+    ]
+    rows.document_lines += c.make_all(DocumentLineRow, described)
+    unread = [
+        (
+            lines[u.index].ref,
+            {
+                "source_file": doc.path,
+                "line": u.index + 1,
+                "position": u.position,
+                "source_ref": str(lines[u.index].ref),
+                "report_id": report_id,
+                "region_id": u.region_id,
+                "text": u.text,
+                "reason": u.reason,
+            },
         )
-        if found:
-            rows.unread_amounts.append(found)
+        for u in account.unread
+    ]
+    rows.unread_amounts += c.make_all(UnreadAmountRow, unread)
     _raise_problems(c)
