@@ -14,8 +14,18 @@ from dataclasses import dataclass, field
 
 from etl.gazetteer import area_order
 from etl.resolve.layout import Layout, amount_value
-from etl.resolve.sections import (
+from etl.resolve.prices import (
     ASTRAY,
+    GAP,
+    MISSING,
+    PAIR_AFTER,
+    PAIR_STEP,
+    PAIR_WINDOW,
+    TEXT_CAP,
+    TEXT_WEIGHT,
+    UNLABELLED,
+)
+from etl.resolve.sections import (
     RELAXED_LIMIT,
     SectionPlan,
     named_discount,
@@ -28,15 +38,7 @@ from etl.resolve.sections import (
 from etl.resolve.solver import Model, Outcome, Var
 from etl.segment.lexicon import FUNDED
 
-PAIR_STEP = 10  # per label or amount between a label and the amount paired with it
-PAIR_AFTER = 8  # the label comes after its amount
 PAIR_LINES = 20  # one unit per this many lines between them (capped)
-PAIR_WINDOW = 6  # farthest label (in items) an amount may be paired with
-UNLABELLED = 45  # an amount that takes an area no nearby label names
-TEXT_WEIGHT = 30  # per nat of the text model's doubt that the text is about the area
-TEXT_CAP = 150
-MISSING = 150  # a boxed label whose cell gets no amount
-GAP = 100_000  # relaxed model only: an area whose programmes do not add up to its row
 
 
 @dataclass(frozen=True, slots=True)

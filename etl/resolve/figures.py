@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etl.gazetteer import load_gazetteer
-from etl.resolve.areas import TEXT_WEIGHT, Choice
+from etl.resolve.areas import Choice
 from etl.resolve.layout import Layout, amount_value
+from etl.resolve.prices import TEXT_WEIGHT
 from etl.resolve.region import Resolution, final_sections
 from etl.segment.lexicon import FUNDED, Amount, format_amount
 from etl.segment.table import TableAmount, TableLabel

@@ -13,6 +13,7 @@ from functools import reduce
 
 from etl.resolve.areas import CellPlan, sections_to_cells
 from etl.resolve.layout import Layout, amount_value
+from etl.resolve.prices import BOX_ASTRAY, BOX_MATCH, BOX_OTHER_AREA, BOX_STEP, BOX_WINDOW
 from etl.resolve.sections import SectionPlan, layout_to_sections, reach
 from etl.resolve.solver import Model, Outcome, Var
 from etl.resolve.textmodel import TextModel, text_words
@@ -20,11 +21,6 @@ from etl.segment.lexicon import format_amount
 from etl.source import Line
 
 ATTEMPTS = 4  # stage-1 placements tried before settling for one whose areas do not add up
-BOX_WINDOW = 8  # farthest (in boxes and amounts) a box and its amount may be printed apart
-BOX_STEP = 10
-BOX_ASTRAY = 30  # the amount lies in the section next to the box's
-BOX_OTHER_AREA = 60  # the box's label names another area than the amount's
-BOX_MATCH = 200  # the reward for a match: a box left without amount needs good reason
 BOX_TIME_LIMIT = 10.0
 
 

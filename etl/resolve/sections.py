@@ -20,25 +20,27 @@ from dataclasses import dataclass
 
 from etl.gazetteer import area_order
 from etl.resolve.layout import Layout, amount_value
+from etl.resolve.prices import (
+    ASTRAY,
+    DEPTH,
+    LENIENT_MISMATCH,
+    LOST_TOTAL,
+    MISPRINTED,
+    NAMED,
+    NAMED_ONLY,
+    OFF_ROW,
+    TABLE_LINE,
+    TABLE_LINE_CAP,
+    UNPRINTED,
+)
 from etl.resolve.solver import Expr, Model, Outcome, Var
 from etl.segment.lexicon import FUNDED
 from etl.source import SourceRef
 
-TABLE_LINE = 1  # per line between a table label and its amount
-TABLE_LINE_CAP = 40
-OFF_ROW = 100  # a label and an amount printed on one row (a PDF's table) paired with others
-ASTRAY = 50  # an amount outside its nominal section, per amount it passes on the way out
-NAMED = 35  # the text after the amount names the country of the section it goes to
-NAMED_ONLY = 150  # ... and of no other section it could go to
 NAMED_MANY = 3  # a text that names this many of the region's countries is about the region: no evidence
-DEPTH = 5  # an amount this many amounts inside its nominal section stays there
 MAX_UNPRINTED = 3  # boxes the relaxed model may leave without a printed amount
-UNPRINTED = 10_000  # a box whose amount is printed nowhere, or a table that does not add up
-MISPRINTED = 5_000  # ... and more for a section whose table row its programmes do not explain
 RELAXED_LIMIT = 5.0  # seconds for the relaxed model before the lenient plan
-LENIENT_MISMATCH = 1_000  # lenient plan: a country row paired with an amount its section does not add up to
 TOTALS_PRINTED = 2  # a table prints its total under each of its two columns
-LOST_TOTAL = OFF_ROW  # an amount taken for the total of a column whose 'Total' label was not read
 
 
 @dataclass(frozen=True, slots=True)
