@@ -32,8 +32,9 @@ def test_a_heading_changed_gives_the_same_rows_or_stops_near_it(mutation: Mutati
 
 
 KNOWN_TO_DIFFER = {
-    "no_blank_lines": "two multiregional titles printed one above the other, with no blank line between them,"
-    " read as one title (README: What mi-etl guarantees, known limits)",
+    "no_blank_lines": "the multiregional part without blank lines: where a column breaks mid-sentence, or two"
+    " titles stand one above the other, a few amounts are read with another initiative (README: What mi-etl"
+    " guarantees, known limits)",
 }
 
 

@@ -19,7 +19,6 @@ import regex
 
 from etl.errors import Unresolved
 from etl.gazetteer import load_gazetteer, normalize
-from etl.resolve.textmodel import FUNCTION_WORDS
 from etl.segment.furniture import Furniture
 from etl.segment.multiregional import (
     Block,
@@ -29,12 +28,13 @@ from etl.segment.multiregional import (
     find_multiregional,
     lines_to_multiregional,
 )
+from etl.segment.words import content_words as _words
+from etl.segment.words import cosine as _cosine
+from etl.segment.words import idf as _idf
 from etl.source import Document, Line, SourceRef
 
 _SENTENCE = regex.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-_STEM = regex.compile(r"[a-z][a-z'\u2019-]{2,}")
 # words that say nothing of what a text is about, and those every amount sentence uses
-_STOP = FUNCTION_WORDS | frozenset(["been", "than", "would", "usd", "funding", "required", "requirement", "total"])
 NEAR = 0.5  # per block the owner's text is away from it (log scale), a small preference for the nearer
 STATED = 2.0  # an initiative whose own text states its amount rarely states another
 SUBJECT = 1.0  # "This programme requires ...": the initiative whose own text calls itself a programme
@@ -78,7 +78,7 @@ def multiregional_to_figures(text: MultiregionalText, lines: tuple[Line, ...]) -
     # Migration Report. So is a fund whose text names it with no title: "... Fund (RRTF) was established".
     for h in text.headings:
         block = next((b for b in text.blocks if b.start == h.index + h.span), None)
-        if h.kind == "group" and block is not None:
+        if h.kind == "group" and block is not None and _about(block.text, h.text):
             titles.append(Heading("title", h.text, h.index, h.span, h.ref))
             groups[h.index] = h.text
     under_title = {h.index + h.span for h in titles}
@@ -157,6 +157,13 @@ def _regroup(
             groups[titles[first].index] = previous
             members[group] = own[1:]
             members[previous] = [*before, first]
+
+
+def _about(text: str, title: str) -> bool:
+    """A text that names what a heading names (most of its words): "The World Migration Report 2015
+    aims..." under WORLD MIGRATION REPORT."""
+    named = set(_words(title))
+    return bool(named) and len(named & set(_words(text))) * 2 > len(named)
 
 
 def _group_before(text: MultiregionalText, index: int) -> str:
@@ -240,16 +247,6 @@ def _overlap(title: str, group: str, weight: dict[str, float]) -> float:
     return sum(stems[w[:5]] for w in {w[:5]: w for w in _words(group)} if w in stems)
 
 
-def _words(text: str) -> list[str]:
-    """Content words, a plural's "s" taken off ("trainings workshops" ~ "training workshop")."""
-    words = (_singular(w) for w in _STEM.findall(normalize(text)))
-    return [w for w in words if w not in _STOP]
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
-
-
 @dataclass(frozen=True, slots=True)
 class _Owners:
     owner: dict[int, int | None]  # block -> title
@@ -320,20 +317,6 @@ def _owners(text: MultiregionalText, titles: list[Heading]) -> _Owners:
 def _block_after(blocks: tuple[Block, ...], index: int) -> int:
     """The first block after a line: where a title's text would start."""
     return next((n for n, b in enumerate(blocks) if b.start > index), len(blocks) - 1)
-
-
-def _idf(texts: list[str]) -> dict[str, float]:
-    df: Counter[str] = Counter()
-    for t in texts:
-        df.update(set(_words(t)))
-    return {w: math.log((1 + len(texts)) / (1 + c)) + 1 for w, c in df.items()}
-
-
-def _cosine(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
-    dot = sum(a[w] * b[w] * idf.get(w, 1.0) ** 2 for w in a if w in b)
-    na = math.sqrt(sum((c * idf.get(w, 1.0)) ** 2 for w, c in a.items()))
-    nb = math.sqrt(sum((c * idf.get(w, 1.0)) ** 2 for w, c in b.items()))
-    return 10 * dot / (na * nb) if na and nb else 0.0
 
 
 _FUND = regex.compile(

@@ -19,48 +19,11 @@ import regex
 
 from etl.gazetteer import area_order, normalize
 from etl.segment.lexicon import is_target_populations
+from etl.segment.words import FUNCTION_WORDS
 from etl.segment.zone import ZoneItem
 from etl.source import Line
 
 _WORD = regex.compile(r"[a-z][a-z-]{2,}")
-FUNCTION_WORDS = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "with",
-        "will",
-        "iom",
-        "of",
-        "to",
-        "in",
-        "on",
-        "by",
-        "as",
-        "its",
-        "their",
-        "this",
-        "that",
-        "from",
-        "are",
-        "be",
-        "has",
-        "have",
-        "also",
-        "which",
-        "such",
-        "well",
-        "other",
-        "these",
-        "who",
-        "all",
-        "into",
-        "between",
-        "through",
-        "including",
-        "more",
-    ]
-)
 SMOOTHING = 1.0
 # Naive Bayes is overconfident on long texts; dividing its scores by this temperature gave the
 # best held-out log-loss (5-fold cross-validation on the 2015 report's clean boxes: T=8).

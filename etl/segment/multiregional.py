@@ -10,6 +10,8 @@ the resolver's job.
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +22,7 @@ from etl.errors import AmountUnparseable
 from etl.gazetteer import normalize
 from etl.segment.furniture import Furniture
 from etl.segment.lexicon import heading_kind, is_heading
+from etl.segment.words import content_words, cosine, idf
 from etl.source import Line, SourceRef
 
 _SMALL = frozenset(
@@ -160,6 +163,9 @@ def lines_to_multiregional(
             blocks.append(Block(body[0], body[-1] + 1, text, tuple(body), offsets))
             body.clear()
 
+    texts = [t for k in range(start, end) if (t := lines[k].text.strip())]
+    width = statistics.median([len(t) for t in texts] or [0])
+    unspaced = (end - start) - len(texts) < UNSPACED * (end - start)  # an exporter that writes no blank lines
     previous_blank = True  # a title starts after a blank line, a page break or a sentence's end
     seen: set[str] = set()
     while i < end:
@@ -183,7 +189,7 @@ def lines_to_multiregional(
             i += span
             previous_blank = True
             continue
-        span = _title_span(lines, i, end) if previous_blank else 0
+        span = _title_span(lines, i, end, width) if previous_blank else 0
         if span:
             close()
             title = _join(lines[k].text for k in range(i, i + span))
@@ -193,10 +199,73 @@ def lines_to_multiregional(
             continue
         body.append(i)
         previous_blank = text.endswith((".", ".”", ".)", ":"))
+        if unspaced and previous_blank and len(text) < PARAGRAPH_END * width:
+            close()  # no blank lines to go by: a sentence ending on a short line ends its paragraph
         i += 1
     close()
+    if unspaced:  # otherwise a blank line stands between two titles printed one above the other
+        headings = _unstacked(headings, blocks, lines)
     statements = [s for n, block in enumerate(blocks) for s in _statements(block, n, lines)]
     return MultiregionalText(start, end, tuple(groups), tuple(headings), tuple(blocks), tuple(statements))
+
+
+SPLIT = 1.5  # how much more a part of a title must share with another text than the whole title does
+SPLIT_WORDS = 3  # a title of its own has this many content words at least
+SHORT = 0.5  # a line this much shorter than the part's lines ends what it holds: no sentence runs on from it
+PARAGRAPH_END = 0.8  # a line this much shorter than the part's lines may end a paragraph
+UNSPACED = 0.02  # a part with fewer blank lines than this among its lines has none to tell paragraphs by
+STACKED_LINES = 3  # two titles stacked take three lines at least (one wrapped): a two-line title stays whole
+
+
+def _unstacked(headings: list[Heading], blocks: list[Block], lines: tuple[Line, ...]) -> list[Heading]:
+    """Two titles printed one above the other with no blank line between them (an exporter that
+    writes none) read as one: split where a line closes a title and each part is about a sentence
+    of its own, far more than the whole title is about any."""
+    if not blocks:
+        return headings
+    sentences = [sentence for b in blocks for _, sentence in _sentences(b.text)]
+    weights = idf(sentences)
+    profiles = [Counter(content_words(sentence)) for sentence in sentences]
+    out: list[Heading] = []
+    for h in headings:
+        parts = _split(h, profiles, weights, lines) if h.kind == "title" and h.span >= STACKED_LINES else None
+        out += parts or [h]
+    return out
+
+
+def _split(
+    h: Heading, profiles: list[Counter[str]], weights: dict[str, float], lines: tuple[Line, ...]
+) -> list[Heading] | None:
+    texts = [lines[k].text.strip() for k in range(h.index, h.index + h.span)]
+    whole = _best(Counter(content_words(" ".join(texts))), profiles, weights)[1]
+    candidates = []
+    for k in range(1, h.span):
+        first, second = " ".join(texts[:k]), " ".join(texts[k:])
+        if _ends_open(texts[k - 1]) or texts[k - 1].endswith(",") or not texts[k][:1].isupper():
+            continue  # the title goes on: "... on" / "Migration, Environment and"
+        if min(len(set(content_words(first))), len(set(content_words(second)))) < SPLIT_WORDS:
+            continue
+        (a, score_a), (b, score_b) = (
+            _best(Counter(content_words(part)), profiles, weights) for part in (first, second)
+        )
+        if a != b:
+            candidates.append((min(score_a, score_b), score_a + score_b, k))
+    if not candidates:
+        return None
+    low, both, k = max(candidates)
+    if low * 2 <= SPLIT * whole or both <= SPLIT * whole:
+        return None
+    return [
+        Heading("title", _join(texts[:k]), h.index, k, h.ref),
+        Heading("title", _join(texts[k:]), h.index + k, h.span - k, lines[h.index + k].ref),
+    ]
+
+
+def _best(words: Counter[str], profiles: list[Counter[str]], weights: dict[str, float]) -> tuple[int, float]:
+    """The sentence a title's words are most about, and how much."""
+    scored = [(cosine(words, p, weights), -n) for n, p in enumerate(profiles)]
+    score, n = max(scored)
+    return -n, score
 
 
 def _breaks_off(before: str, text: str) -> bool:
@@ -300,7 +369,7 @@ def _is_title_line(text: str, continuation: bool = False, last: bool = True) -> 
     return all(w[:1].isupper() or w[:1].isdigit() for w in content)
 
 
-def _title_span(lines: tuple[Line, ...], i: int, end: int) -> int:
+def _title_span(lines: tuple[Line, ...], i: int, end: int, width: float = 0.0) -> int:
     """How many lines (one to four) a title starting at line i runs over; 0 if none starts there.
 
     A title line may end with a comma or a small word when the title goes on; the first line of
@@ -324,8 +393,8 @@ def _title_span(lines: tuple[Line, ...], i: int, end: int) -> int:
         following = lines[i + span].text.strip()
     if not span or not _is_title_line(lines[i + span - 1].text, continuation=span > 1):
         return 0
-    if span == 1 and following and following[:1].islower():
-        return 0  # a capitalised phrase inside a sentence
+    if span == 1 and following and following[:1].islower() and len(lines[i].text.strip()) >= SHORT * width:
+        return 0  # a capitalised phrase inside a sentence (a short line ends its own: a title, the columns break)
     return span
 
 
