@@ -1,7 +1,7 @@
 """Errors that stop a build: each has a stable code, names its place and says how to fix it.
 
 The catalogue (code: meaning) is documented in README.md. Problems that do not stop a
-build are not exceptions but rows of the `issues` and `reconciliation` tables.
+build are not exceptions but rows of the `reconciliation` table, or warnings of the build.
 """
 
 from __future__ import annotations

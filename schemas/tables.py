@@ -47,8 +47,6 @@ class TableSpec:
             metadata={"description": self.description, "primary_key": ",".join(self.primary_key)},
         )
 
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
 
 
 def _c(name: str, type_: pa.DataType, description: str, nullable: bool = False) -> Column:

@@ -35,7 +35,6 @@ Basis = Literal[
     "replenishment",  # what a fund seeks to be topped up ("USD <amount> to replenish the Fund")
     "received",  # what was already received or raised: no request at all
 ]
-COMPARABLE_BASES = ("requirement", "co_funding", "first_year", "additional", "multi_year")
 CheckStatus = Literal["ok", "mismatch", "known_discrepancy", "not_checked"]
 # What a line of a raw document is (the `document_lines` table; README: What mi-etl guarantees).
 LineRole = Literal[

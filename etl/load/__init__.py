@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from etl.errors import OutputUnsafe, OutputUnwritable
-from schemas.tables import TABLES, TableSpec
+from schemas.tables import TableSpec
 
 ROW_GROUP_SIZE = 65_536
 COMPRESSION = "zstd"
@@ -257,7 +257,3 @@ def _folder_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return 0o777 & ~mask
-
-
-def table_names() -> list[str]:
-    return list(TABLES)

@@ -52,7 +52,6 @@ class RegionFigures:
     areas: tuple[TableFigure, ...]
     totals: tuple[TableFigure, ...]
     programmes: tuple[ProgrammeFigure, ...]
-    section_sums: dict[str, int]  # section -> what its printed programme amounts add up to
     unresolved: str | None  # why the solvers gave up, if they did
     resolution: str  # optimal, time_bound or unbalanced (see Resolution.state)
     lost_totals: tuple[SourceRef, ...] = ()  # a column's total printed again, its label not read
@@ -65,7 +64,7 @@ def resolution_to_figures(
     layout, plan, cells = res.layout, res.plan, res.cells
     if not res.solved:
         reason = res.failure or "no pairing found"
-        return RegionFigures(layout.region_id, region_label, name_ref, (), (), (), (), {}, reason, "unresolved")
+        return RegionFigures(layout.region_id, region_label, name_ref, (), (), (), (), reason, "unresolved")
     section_index = {s.key: n for n, s in enumerate(layout.sections)}
     section_of = final_sections(plan, cells)
     members: dict[int, list[int]] = {}
@@ -142,7 +141,6 @@ def resolution_to_figures(
         tuple(areas),
         tuple(totals),
         tuple(programmes),
-        sums,
         None,
         res.state,
         tuple(table.amounts[t].ref for t in plan.lost_totals),

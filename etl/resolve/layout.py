@@ -40,7 +40,6 @@ class Layout:
     markers: tuple[ZoneItem, ...]  # "Funding requirement (in USD)" lines: one per programme box
     events: dict[int, int]  # line index of a label or amount -> its rank among them
     token_nominal: tuple[int, ...]  # the section the nearest heading before an amount gives
-    label_nominal: tuple[int, ...]
     marker_nominal: tuple[int, ...]
     label_boxed: tuple[bool, ...]  # a box line stands next to the label
     marker_unfilled: tuple[bool, ...]  # no amount follows the box before the next item
@@ -48,7 +47,6 @@ class Layout:
     token_text: tuple[tuple[int, int], ...]  # [start, end) of the programme text after an amount
     label_text: tuple[tuple[int, int], ...]
     token_mentions: tuple[frozenset[int], ...]  # sections whose country the text names
-    label_mentions: tuple[frozenset[int], ...]
     table: TableText
     ink: dict[int, int]  # line index of a table or zone item -> how many text lines precede it
 
@@ -78,7 +76,6 @@ def table_and_zone_to_layout(
     label_text = tuple(follows[lab.index] for lab in labels)
     names = _Names(sections, gaz)
     token_mentions = tuple(names.in_text(lines, span) for span in token_text)
-    label_mentions = tuple(names.in_text(lines, span) for span in label_text)
     starts = _starts(sections, tokens, token_mentions)
     claims = _box_labels(items)
     boxed = set(claims.values())
@@ -91,7 +88,6 @@ def table_and_zone_to_layout(
         markers=boxes,
         events={item.index: rank for rank, item in enumerate(ranked)},
         token_nominal=tuple(_nominal(t.index, starts) for t in tokens),
-        label_nominal=tuple(_nominal(lab.index, starts) for lab in labels),
         marker_nominal=tuple(_nominal(b.index, starts) for b in boxes),
         label_boxed=tuple(lab.index in boxed for lab in labels),
         marker_unfilled=tuple(_unfilled(b, items) for b in boxes),
@@ -99,7 +95,6 @@ def table_and_zone_to_layout(
         token_text=token_text,
         label_text=label_text,
         token_mentions=token_mentions,
-        label_mentions=label_mentions,
         table=table,
         ink=ink,
     )

@@ -42,7 +42,6 @@ class Resolution:
     cells: CellPlan
     missing: tuple[Missing, ...]
     token_box: dict[int, int]  # amount -> the box line matched with it
-    attempts: int
     failure: str | None = None  # why no pairing was found
 
     @property
@@ -71,7 +70,7 @@ def layout_to_resolution(layout: Layout, model: TextModel, lines: tuple[Line, ..
     ]
     tried: list[tuple[int, ...]] = []
     first: tuple[SectionPlan, CellPlan] | None = None
-    for attempt in range(1, ATTEMPTS + 1):
+    for _ in range(ATTEMPTS):
         plan = layout_to_sections(layout, unit, time_limit, tried)
         if not plan.outcome.solved:
             break
@@ -79,17 +78,15 @@ def layout_to_resolution(layout: Layout, model: TextModel, lines: tuple[Line, ..
         settled = cells.outcome.solved and not cells.gaps
         if settled or (cells.outcome.solved and (plan.lenient or plan.gaps)):
             # exact, or the report itself does not add up: another placement would not help
-            return Resolution(layout, plan, cells, *_missing(layout, plan, cells), attempt)
+            return Resolution(layout, plan, cells, *_missing(layout, plan, cells))
         if cells.outcome.solved:
             first = first or (plan, cells)
         tried.append(plan.token_section)
     if first is None:
         failed = plan if not plan.outcome.solved else cells
-        return Resolution(
-            layout, plan, CellPlan(failed.outcome), (), {}, len(tried) + 1, _failure(layout, failed.outcome, time_limit)
-        )
+        return Resolution(layout, plan, CellPlan(failed.outcome), (), {}, _failure(layout, failed.outcome, time_limit))
     plan, cells = first
-    return Resolution(layout, plan, cells, *_missing(layout, plan, cells), len(tried))
+    return Resolution(layout, plan, cells, *_missing(layout, plan, cells))
 
 
 def _failure(layout: Layout, outcome: Outcome, time_limit: float) -> str:

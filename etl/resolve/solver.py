@@ -44,7 +44,6 @@ def solver_settings() -> str:
 class Outcome:
     status: str  # OPTIMAL, FEASIBLE (time bound hit), INFEASIBLE, UNKNOWN (time bound, nothing found)
     objective: float
-    seconds: float
 
     @property
     def solved(self) -> bool:
@@ -116,7 +115,7 @@ class Model:
         with _quiet_stdout():
             status = _STATUS.get(self.solver.Solve(), "UNKNOWN")
         value = self.solver.Objective().Value() if status in ("OPTIMAL", "FEASIBLE") else float("inf")
-        return Outcome(status, value, self.solver.wall_time() / 1000)
+        return Outcome(status, value)
 
     def value(self, var: Var) -> int:
         return int(var.solution_value() + 0.5) if var.solution_value() >= 0 else -int(-var.solution_value() + 0.5)

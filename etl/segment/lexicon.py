@@ -9,6 +9,7 @@ Everything after segmentation works with the classified items.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator, Sequence
 from functools import cache
 from importlib import resources
 from typing import Final, Literal
@@ -17,7 +18,7 @@ import regex
 
 from etl.errors import AmountUnparseable, InvalidFigure
 from etl.gazetteer import Gazetteer, normalize
-from etl.source import SourceRef
+from etl.source import Line, SourceRef
 
 FUNDED: Final = "funded"
 Amount = int | Literal["funded"]
@@ -166,29 +167,54 @@ def strip_heading(text: str) -> str:
     return text.strip().rstrip(",:").strip()
 
 
-def match_area(texts: list[str], gaz: Gazetteer) -> tuple[tuple[str, ...], int]:
-    """The area ids of a label starting at texts[0] and how many lines it spans (0 if none)."""
-    for span in (1, 2, 3):
+NAME_LINES = 3  # a name (an area's label, a country's, a region's) is printed over at most this many lines
+POPULATION_CHARS = 60  # a line of a "Target populations" list is short
+
+
+def name_spans(texts: Sequence[str]) -> Iterator[tuple[int, str]]:
+    """The one, two, then three lines from texts[0] joined, as a name printed over them would read,
+    up to a blank line: (lines taken, text)."""
+    for span in range(1, NAME_LINES + 1):
         if len(texts) < span or not texts[span - 1].strip():
-            break
-        joined = normalize(" ".join(t.strip() for t in texts[:span]))
-        areas = gaz.area_keys.get(joined)
+            return
+        yield span, joined(texts, span)
+
+
+def joined(texts: Sequence[str], span: int) -> str:
+    """The first `span` lines as one text (a name printed over them)."""
+    return " ".join(t.strip() for t in texts[:span])
+
+
+def match_area(texts: Sequence[str], gaz: Gazetteer) -> tuple[tuple[str, ...], int]:
+    """The area ids of a label starting at texts[0] and how many lines it spans (0 if none)."""
+    for span, joined in name_spans(texts):
+        key = normalize(joined)
+        areas = gaz.area_keys.get(key)
         if areas:
             return areas, span
-        if not gaz.may_continue(joined):
+        if not gaz.may_continue(key):
             break
     return (), 0
 
 
-def match_country(texts: list[str], gaz: Gazetteer, allowed: frozenset[str]) -> tuple[str | None, int]:
-    """The ISO3 of a country heading starting at texts[0] (one to three lines), if allowed."""
-    for span in (1, 2, 3):
-        if len(texts) < span or not texts[span - 1].strip():
-            break
-        joined = normalize(strip_heading(" ".join(t.strip() for t in texts[:span])))
-        iso3 = gaz.country_keys.get(joined)
-        if iso3 is not None and iso3 in allowed:
+def match_country(
+    texts: Sequence[str], gaz: Gazetteer, allowed: frozenset[str] | None = None
+) -> tuple[str | None, int]:
+    """The ISO3 of a country name starting at texts[0] (one to three lines), if allowed (any if None)."""
+    for span, joined in name_spans(texts):
+        key = normalize(strip_heading(joined))
+        iso3 = gaz.country_keys.get(key)
+        if iso3 is not None and (allowed is None or iso3 in allowed):
             return iso3, span
-        if not gaz.may_continue(joined):
+        if not gaz.may_continue(key):
             break
     return None, 0
+
+
+def is_population(line: Line) -> bool:
+    """A line of a "Target populations" list: short, no sentence, no heading or amount, on the same
+    page and column as the list's heading."""
+    stripped = line.text.strip()
+    if not stripped or line.fresh or len(stripped) > POPULATION_CHARS or stripped.endswith("."):
+        return False
+    return heading_kind(stripped) is None and parse_amount(stripped) is None

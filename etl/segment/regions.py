@@ -15,18 +15,23 @@ of the target populations of its last box.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from etl.errors import NotAReport, RegionMissing, TableUnreadable, Unaccounted
 from etl.gazetteer import Gazetteer, normalize
 from etl.segment.lexicon import (
+    NAME_LINES,
     HeadingKind,
     heading_kind,
     heading_words,
     is_marker,
+    is_population,
     is_regional_label,
     is_target_populations,
     match_area,
+    match_country,
+    name_spans,
     parse_amount,
     phrasings,
     strip_heading,
@@ -35,7 +40,6 @@ from etl.segment.multiregional import find_multiregional
 from etl.source import Document, Line, SourceRef
 
 TABLE_GAP = 200  # lines: two headings further apart belong to two tables (a table printed whole runs ~150)
-TITLE_NAME_LINES = 3  # a region's name runs over at most this many lines after its title
 _TRAILING = 40  # lines after a box's target populations where a stray amount or label may follow
 _TABLE_MARKS: tuple[HeadingKind, ...] = ("region_title", "country_column", "area_column", "total_row", "amount_column")
 _STRONG: tuple[HeadingKind, ...] = ("region_title", "country_column", "area_column", "total_row")
@@ -203,20 +207,20 @@ def _table_end(lines: tuple[Line, ...], after: int, limit: int, gaz: Gazetteer) 
     j = first_marker - 1
     while j > after and not lines[j].text.strip():
         j -= 1
-    for span in (1, 2, 3):
-        texts = [lines[k].text for k in range(j - span + 1, j + 1)]
-        if match_area(texts, gaz)[1] == span:
-            j -= span
-            break
+    j -= _name_ending_at(lines, j, lambda texts, span: match_area(texts, gaz)[1] == span)
     while j > after and not lines[j].text.strip():
         j -= 1
     if is_regional_label(lines[j].text):
         return j
-    for span in (1, 2, 3):
-        name = " ".join(lines[k].text.strip() for k in range(j - span + 1, j + 1))
-        if gaz.country(strip_heading(name)):
-            return j - span + 1
-    return j + 1
+    return j + 1 - _name_ending_at(lines, j, lambda texts, span: match_country(texts, gaz)[1] == span)
+
+
+def _name_ending_at(lines: tuple[Line, ...], j: int, matches: Callable[[list[str], int], bool]) -> int:
+    """How many lines (one to three) a name printed over them and ending at line j takes; 0 if none."""
+    for span in range(1, NAME_LINES + 1):
+        if matches([lines[k].text for k in range(max(0, j - span + 1), j + 1)], span):
+            return span
+    return 0
 
 
 def _zone_end(lines: tuple[Line, ...], start: int, limit: int, gaz: Gazetteer) -> int:
@@ -245,20 +249,9 @@ def _is_programme_item(lines: tuple[Line, ...], i: int, gaz: Gazetteer) -> bool:
 
 
 def _population_end(lines: tuple[Line, ...], i: int, limit: int, gaz: Gazetteer) -> int:
-    while i < limit and _is_population(lines[i]) and not _is_programme_item(lines, i, gaz):
+    while i < limit and is_population(lines[i]) and not _is_programme_item(lines, i, gaz):
         i += 1
     return i
-
-
-def _is_population(line: Line) -> bool:
-    stripped = line.text.strip()
-    return (
-        bool(stripped)
-        and not line.fresh
-        and len(stripped) <= 60
-        and not stripped.endswith(".")
-        and heading_kind(stripped) is None
-    )
 
 
 def _region_name(
@@ -291,12 +284,9 @@ def _titled(
     if taken:
         rest = _rest_of_title(lines[i].text, taken)
         return (i,), _named(rest, lines[i].ref, gaz)
-    following = [k for k in range(i + 1, min(i + 1 + TITLE_NAME_LINES + 2, len(lines))) if lines[k].text.strip()]
-    following = following[:TITLE_NAME_LINES]
-    for span in (1, 2, 3):
-        if len(following) < span:
-            break
-        name = " ".join(lines[k].text.strip() for k in following[:span])
+    following = [k for k in range(i + 1, min(i + 1 + NAME_LINES + 2, len(lines))) if lines[k].text.strip()]
+    following = following[:NAME_LINES]
+    for span, name in name_spans([lines[k].text for k in following]):
         if gaz.region(name):
             return (i, *following[:span]), _named(name, lines[following[0]].ref, gaz)
     if not following or not _looks_like_name(lines[following[0]].text):
@@ -332,10 +322,7 @@ def _named(name: str, ref: SourceRef, gaz: Gazetteer) -> tuple[str, str, SourceR
 
 
 def _known_name(lines: tuple[Line, ...], i: int, end: int, gaz: Gazetteer) -> tuple[str, str, SourceRef, bool] | None:
-    for span in (1, 2, 3):
-        if i + span > end:
-            break
-        name = " ".join(lines[k].text.strip() for k in range(i, i + span))
+    for _, name in name_spans([lines[k].text for k in range(i, min(i + NAME_LINES, end))]):
         region_id = gaz.region(name)
         if region_id:
             return region_id, name, lines[i].ref, True

@@ -14,12 +14,16 @@ import regex
 from etl.errors import UnknownArea, UnknownCountry
 from etl.gazetteer import Gazetteer, normalize
 from etl.segment.lexicon import (
+    NAME_LINES,
     Amount,
     heading_kind,
     heading_words,
     is_regional_label,
     is_total_label,
+    joined,
     match_area,
+    match_country,
+    name_spans,
     parse_amount,
     read_amount,
 )
@@ -101,45 +105,24 @@ def lines_to_table(
             labels.append(TableLabel("regional", "regional", (), text, line.ref, i))
             i += 1
             continue
-        window = [lines[k].text for k in range(i, min(i + 3, end))]
+        window = [lines[k].text for k in range(i, min(i + NAME_LINES, end))]
         areas, span = match_area(window, gaz)
         if span:
-            labels.append(TableLabel("area", areas[0], areas, _join(window, span), line.ref, i))
+            labels.append(TableLabel("area", areas[0], areas, joined(window, span), line.ref, i))
             i += span
             continue
-        iso3, span = _match_any_country(window, gaz)
+        iso3, span = match_country(window, gaz)
         if iso3:
-            labels.append(TableLabel("country", iso3, (), _join(window, span), line.ref, i))
+            labels.append(TableLabel("country", iso3, (), joined(window, span), line.ref, i))
             i += span
             continue
-        span = _region_title_span(window, gaz)
-        if span:
+        span = next((n for n, name in name_spans(window) if gaz.region(name)), 0)
+        if span:  # a region's name: a running header, or its title
             i += span
             continue
         _reject_unknown(line, text, gaz)
         i += 1
     return TableText(tuple(labels), tuple(amounts))
-
-
-def _join(window: list[str], span: int) -> str:
-    return " ".join(t.strip() for t in window[:span])
-
-
-def _match_any_country(window: list[str], gaz: Gazetteer) -> tuple[str | None, int]:
-    for span in (1, 2, 3):
-        if len(window) < span or not window[span - 1].strip():
-            break
-        iso3 = gaz.country(_join(window, span))
-        if iso3:
-            return iso3, span
-    return None, 0
-
-
-def _region_title_span(window: list[str], gaz: Gazetteer) -> int:
-    for span in (1, 2, 3):
-        if len(window) >= span and gaz.region(_join(window, span)):
-            return span
-    return 0
 
 
 def _area_words(gaz: Gazetteer) -> set[str]:

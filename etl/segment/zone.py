@@ -9,15 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from etl.gazetteer import Gazetteer, normalize
+from etl.gazetteer import Gazetteer
 from etl.segment.lexicon import (
     Amount,
     is_marker,
+    is_population,
     is_regional_label,
     is_target_populations,
+    joined,
     match_area,
     match_country,
-    parse_amount,
     read_amount,
 )
 from etl.source import Line, SourceRef
@@ -46,9 +47,6 @@ class ZoneText:
     end: int
     items: tuple[ZoneItem, ...]
 
-    def of_kind(self, kind: ItemKind) -> tuple[ZoneItem, ...]:
-        return tuple(item for item in self.items if item.kind == kind)
-
 
 def lines_to_zone(lines: tuple[Line, ...], start: int, end: int, countries: frozenset[str], gaz: Gazetteer) -> ZoneText:
     """Classify the lines of a region's programme sections into items."""
@@ -76,20 +74,16 @@ def lines_to_zone(lines: tuple[Line, ...], start: int, end: int, countries: froz
         window = [lines[k].text for k in range(i, min(i + 3, end))]
         areas, span = match_area(window, gaz)
         if span:
-            items.append(ZoneItem("label", i, span, _join(window, span), line.ref, areas=areas))
+            items.append(ZoneItem("label", i, span, joined(window, span), line.ref, areas=areas))
             i += span
             continue
         iso3, span = match_country(window, gaz, countries)
         if iso3:
-            items.append(ZoneItem("heading", i, span, _join(window, span), line.ref, section=iso3))
+            items.append(ZoneItem("heading", i, span, joined(window, span), line.ref, section=iso3))
             i += span
             continue
         i += 1
     return ZoneText(start, end, tuple(_one_heading_each(items, lines)))
-
-
-def _join(window: list[str], span: int) -> str:
-    return " ".join(t.strip() for t in window[:span])
 
 
 def _one_heading_each(items: list[ZoneItem], lines: tuple[Line, ...]) -> list[ZoneItem]:
@@ -120,16 +114,8 @@ def target_populations(lines: tuple[Line, ...], start: int, end: int) -> tuple[t
         if is_target_populations(lines[i].text):
             found: list[str] = []
             j = i + 1
-            while j < end and _is_population(lines[j]):
+            while j < end and is_population(lines[j]):
                 found.append(lines[j].text.strip())
                 j += 1
             return tuple(found), i
     return None
-
-
-def _is_population(line: Line) -> bool:
-    """A line of a target-populations list: short, no sentence, on the same page and column."""
-    stripped = line.text.strip()
-    if not stripped or line.fresh or len(stripped) > 60 or stripped.endswith("."):
-        return False
-    return parse_amount(stripped) is None and not is_marker(stripped) and normalize(stripped) != ""
