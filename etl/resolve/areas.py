@@ -16,6 +16,7 @@ from etl.gazetteer import area_order
 from etl.resolve.layout import Layout, amount_value
 from etl.resolve.prices import (
     ASTRAY,
+    FUNDED_AROUND,
     GAP,
     MISSING,
     PAIR_AFTER,
@@ -97,7 +98,8 @@ def candidate_sections(layout: Layout, section_of: tuple[int, ...]) -> list[dict
             before = max((j for j in weighty if j < k), default=None)
             after = min((j for j in weighty if j > k), default=None)
             around = {section_of[j] for j in (before, after) if j is not None} | {layout.token_nominal[k]}
-            prices = {s: 0 if s in around else ASTRAY for s in set(chosen) | around}
+            nominal = layout.token_nominal[k]
+            prices = {s: 0 if s == nominal else FUNDED_AROUND if s in around else ASTRAY for s in set(chosen) | around}
             chosen = named_discount(prices, layout.token_mentions[k])
         out.append(chosen)
     return out
@@ -219,8 +221,8 @@ def _solve(
         cells.setdefault((s, a), []).append(var)
     for (g, _, a), var in unprinted.items():
         cells.setdefault((plan.box_section[g], a), []).append(var)
-    for members in cells.values():
-        m.at_most_one(members)
+    for cell in cells.values():
+        m.at_most_one(cell)
     # --- the section sums stage 1 settled stay exact
     rows = _row_values(layout, plan)
     for s, section in enumerate(layout.sections):
@@ -252,7 +254,7 @@ def _solve(
         if lenient:
             continue
         if relaxed:
-            gaps[a], flag = m.gap(got, target, bound, a)
+            gaps[a], flag = m.gap(got, target, bound)
             m.cost(GAP, flag)
         else:
             m.add(got == target)

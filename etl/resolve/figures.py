@@ -10,7 +10,7 @@ from etl.resolve.layout import Layout, amount_value
 from etl.resolve.prices import TEXT_WEIGHT
 from etl.resolve.region import Resolution, final_sections
 from etl.segment.lexicon import FUNDED, Amount, format_amount
-from etl.segment.table import TableAmount, TableLabel
+from etl.segment.table import TableAmount, TableLabel, TableText
 from etl.segment.zone import REGIONAL, target_populations
 from etl.source import Line, SourceRef
 
@@ -73,7 +73,7 @@ def resolution_to_figures(
     sums = {layout.sections[s].key: sum(layout.value(k) for k in ks) for s, ks in members.items()}
     lacking = {plan.box_section[b]: v for b, v in plan.unprinted().items()}
     table = layout.table
-    pairs = {**plan.table_amount, **cells.area_amount}
+    pairs = _totals_in_order({**plan.table_amount, **cells.area_amount}, table)
     area_sums: dict[str, tuple[int, int]] = {}
     for k, a in cells.token_area.items():
         total, count = area_sums.get(a, (0, 0))
@@ -145,6 +145,16 @@ def resolution_to_figures(
         res.state,
         tuple(table.amounts[t].ref for t in plan.lost_totals),
     )
+
+
+def _totals_in_order(pairs: dict[int, int], table: TableText) -> dict[int, int]:
+    """The table's total printed twice (one per column) is the same figure either way: the first
+    total label takes the first printed total, so the pairing does not hang on a solver's tie."""
+    labels = sorted(i for i in pairs if table.labels[i].kind == "total")
+    amounts = sorted((pairs[i] for i in labels), key=lambda t: table.amounts[t].index)
+    if len({table.amounts[t].value for t in amounts}) > 1:
+        return pairs
+    return {**pairs, **dict(zip(labels, amounts, strict=True))}
 
 
 def _adjacency(

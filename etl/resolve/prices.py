@@ -23,6 +23,7 @@ LENIENT_MISMATCH = 1_000  # lenient plan: a country row paired with an amount it
 # --- stage 2, areas (areas.py)
 PAIR_STEP = 10  # per label or amount between a label and the amount paired with it
 PAIR_AFTER = 8  # the label comes after its amount
+FUNDED_AROUND = 5  # a "Funded" amount (it weighs nothing) in the section of the amounts around it, not its heading's
 UNLABELLED = 45  # an amount that takes an area no nearby label names
 TEXT_WEIGHT = 30  # per nat of the text model's doubt that the text is about the area
 TEXT_CAP = 150  # ... counted up to here: the text is a preference, never a verdict
@@ -52,6 +53,7 @@ ORDER: tuple[tuple[bool, str], ...] = (
     (GAP > UNPRINTED + MISPRINTED, "an area row that does not add up is the last resort of stage 2"),
     (PAIR_AFTER < PAIR_STEP, "a label printed just after its amount is nearer than one item away"),
     (UNLABELLED < PAIR_STEP * PAIR_WINDOW, "no label at all is likelier than the farthest label"),
+    (FUNDED_AROUND < PAIR_STEP, "a funded amount's heading only breaks a tie: any label evidence outweighs it"),
     (TEXT_CAP <= MISSING, "what a text is about never outweighs a labelled box left empty"),
     (
         BOX_MATCH > BOX_STEP * BOX_WINDOW + BOX_ASTRAY + BOX_OTHER_AREA,

@@ -193,7 +193,7 @@ def _solve(
 
     def equal(key: str, left: Expr, right: Expr) -> None:
         if relaxed:
-            gaps[key], flag = m.gap(left, right, bound, key)
+            gaps[key], flag = m.gap(left, right, bound)
             m.cost(UNPRINTED, flag)
         else:
             m.add(left == right)
@@ -218,7 +218,7 @@ def _solve(
         m.exactly_one(x[k, s] for s in choices)
 
     # --- relaxed: a box whose amount is printed nowhere holds the difference (reported, not output)
-    unprinted: dict[tuple[int, int], Var] = {}  # (box, section) -> what the box lacks
+    unprinted: dict[tuple[int, int], Var | Expr] = {}  # (box, section) -> what the box lacks
     if relaxed:
         flags = []
         for b, unfilled in enumerate(layout.marker_unfilled):
@@ -248,9 +248,7 @@ def _solve(
         boxes = [var for (b, bs), var in unprinted.items() if bs == s]
         if relaxed and single is None:
             # the table row itself may be misprinted: a gap no box explains, priced above a box
-            gaps[f"section:{section.key}"], flag = m.gap(
-                got + m.sum(boxes), row(f"row:{section.key}"), bound, section.key
-            )
+            gaps[f"section:{section.key}"], flag = m.gap(got + m.sum(boxes), row(f"row:{section.key}"), bound)
             m.cost(UNPRINTED + MISPRINTED, flag)
         else:
             m.add(got + m.sum(boxes) == row(f"row:{section.key}"))
@@ -266,7 +264,7 @@ def _solve(
     )
     chosen = {i: t for (i, t), var in p.items() if m.true(var)}
     found = {key: m.value(var) * unit for key, var in gaps.items() if m.value(var)}
-    lacks = {key: round(var.solution_value()) for key, var in unprinted.items()}
+    lacks = {key: m.value(var) for key, var in unprinted.items()}
     found.update({f"box:{b}": v * unit for (b, _), v in lacks.items() if v})
     box_section = {b: s for (b, s), v in lacks.items() if v}
     spare = tuple(t for t, var in lost.items() if m.true(var))
