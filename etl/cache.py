@@ -2,7 +2,8 @@
 pipeline, are not parsed again.
 
 The key covers the report's bytes, the name it is read under (every source_ref carries it),
-the solver time bound, the solver (the HiGHS version and MI_ETL_SOLVER_PARAMS), and a fingerprint of the pipeline itself: its code and its hand-kept
+the solver time bound, the solver (the HiGHS version and MI_ETL_SOLVER_PARAMS), and a
+fingerprint of the pipeline itself: its code and its hand-kept
 data. Changing any of them is a cache miss; `--force` ignores the cache.
 """
 

@@ -120,6 +120,10 @@ def build(
     jobs: Annotated[int, typer.Option("--jobs", help="Processes solving in parallel (default: cores).")] = 0,
     cache: Annotated[Path, typer.Option("--cache", help="Folder of rows kept between builds.")] = DEFAULT_CACHE,
     force: Annotated[bool, typer.Option("--force", help="Parse every report again, ignoring the cache.")] = False,
+    deadline: Annotated[
+        float | None,
+        typer.Option("--deadline", help="Seconds the whole build may take (default: 300 per report read)."),
+    ] = None,
     debug: DebugOption = False,
 ) -> None:
     """Read the reports, pair every figure, check the sums and write the tables to --out."""
@@ -136,6 +140,7 @@ def build(
                 jobs=jobs or os.cpu_count() or 1,
                 cache=cache,
                 force=force,
+                deadline=deadline,
             )
     _summarise(report.reconciliation)
     for warning in report.warnings:

@@ -202,3 +202,15 @@ class Interrupted(EtlError):
 class Terminated(EtlError):
     code = "terminated"
     exit_code = EXIT_TERMINATED
+
+
+class TooLarge(EtlError):
+    """An input past one of the limits that keep a build's time and memory bounded (README: Bad input)."""
+
+    code = "too-large"
+
+
+class DeadlinePassed(EtlError):
+    """The build ran past its deadline (--deadline): it stops where it had got to, out/ untouched."""
+
+    code = "deadline"

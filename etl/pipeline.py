@@ -17,13 +17,16 @@ from pydantic import BaseModel
 
 from etl.account import appeal_to_account, project_to_account
 from etl.cache import cache_key, check_cache, load_rows, save_rows
+from etl.deadline import deadline as armed
+from etl.deadline import reached
 from etl.errors import EXIT_OK, EXIT_UNRECONCILED, BadOption, DuplicateReport, EtlError, in_worker, raise_all
-from etl.extract import discover, fingerprint, is_pdf, path_to_document
+from etl.extract import discover, display_name, fingerprint, is_pdf, path_to_document
 from etl.gazetteer import load_gazetteer
+from etl.limits import DEADLINE_PER_REPORT
 from etl.load import check_output, clear_stale, rows_to_table, write_tables
 from etl.load.package import descriptor_text, package_descriptor
 from etl.reconcile import rows_to_reconciliation
-from etl.reconcile.known import load_known
+from etl.reconcile.known import KnownDiscrepancies, load_known
 from etl.resolve import TIME_LIMIT, segments_to_figures
 from etl.resolve.multiregional import multiregional_to_figures
 from etl.segment import document_to_segments
@@ -74,6 +77,7 @@ def build(
     jobs: int = 1,
     cache: Path | None = None,
     force: bool = False,
+    deadline: float | None = None,
 ) -> BuildReport:
     """Read the raw reports, resolve, validate and reconcile them, and write the tables to `out`.
 
@@ -82,21 +86,48 @@ def build(
     parallel processes; a single one spreads its regions over them. Every input that cannot be
     used is reported (EtlErrors) before the build stops; `out` is checked before anything is read.
     """
-    say = progress or (lambda message: None)
-    _check_options(time_limit, jobs)
+    told = progress or (lambda message: None)
+
+    def say(message: str) -> None:
+        """Tell the user, and keep where the build is for a deadline's error line."""
+        told(message)
+        if message.startswith(" "):
+            reached(message.strip(), "")  # a step within the file being read
+        else:
+            place, _, what = message.partition(": ")
+            reached(f"reading {what}", place)
+
+    _check_options(time_limit, jobs, deadline)
     inputs = [*paths, *(p for p in (known, cache) if p is not None)]
     check_output(out, inputs)
     check_output(rejected_folder(out), inputs, what="the folder for rejected tables (beside --out)")
     if cache is not None:
         check_cache(cache)
     discrepancies = load_known(known)
+    files = discover(paths)
+    with armed(deadline if deadline is not None else DEADLINE_PER_REPORT * len(files)):
+        report, rows = _read_and_check(files, discrepancies, time_limit, say, jobs, cache, force)
+    return _write(report, rows, out, say)
+
+
+def _read_and_check(
+    files: list[Path],
+    discrepancies: KnownDiscrepancies,
+    time_limit: float,
+    say: Callable[[str], None],
+    jobs: int,
+    cache: Path | None,
+    force: bool,
+) -> tuple[BuildReport, Rows]:
+    """Every report's rows, from the cache or parsed, and the checks of their sums."""
     report = BuildReport()
     rows = Rows()
     seen: dict[str, str] = {}
     parse: list[tuple[Document, str]] = []
     problems: list[EtlError] = []
-    for path in discover(paths):
+    for path in files:
         try:
+            reached("reading", display_name(path))
             display, sha256 = fingerprint(path)
             key = cache_key(display, sha256, time_limit)
             cached = None if force or cache is None else load_rows(cache, key)
@@ -128,6 +159,11 @@ def build(
     say("  checking the sums")
     rows.add_dimensions()
     report.reconciliation = rows_to_reconciliation(rows, discrepancies)
+    return report, rows
+
+
+def _write(report: BuildReport, rows: Rows, out: Path, say: Callable[[str], None]) -> BuildReport:
+    """The tables, into `out` (or beside it when a check fails)."""
     metadata = {
         "mi_etl.pipeline_version": pipeline_version(),
         "mi_etl.schema_version": SCHEMA_VERSION,
@@ -175,7 +211,14 @@ _ONE_COPY = "keep one copy of each report in raw/"
 _PENDING: list[tuple[Document, float]] = []
 
 
-def _check_options(time_limit: float, jobs: int) -> None:
+def _check_options(time_limit: float, jobs: int, deadline: float | None) -> None:
+    if deadline is not None and not (math.isfinite(deadline) and deadline > 0):
+        raise BadOption(
+            "--deadline",
+            "the seconds the whole build may take must be a positive number",
+            value=f"{deadline:g}",
+            fix=f"give e.g. --deadline {DEADLINE_PER_REPORT:g} (the default for one report)",
+        )
     if not (math.isfinite(time_limit) and time_limit > 0):
         raise BadOption(
             "--time-limit",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
-from etl.errors import EmptyInput, EncodingProblem, NotAReport
+from etl.errors import EmptyInput, EncodingProblem, NotAReport, TooLarge
+from etl.limits import MAX_LINE_CHARS, MAX_LINES, MAX_TEXT_BYTES
 from etl.source import Document, Line, SourceRef
 
 # Byte-order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
@@ -89,19 +91,53 @@ def _decode_unmarked(data: bytes, where: str) -> str:
 
 def text_to_document(path: Path, display: str | None = None) -> Document:
     """Read a text report; each line keeps its 1-based line number in the file."""
-    return bytes_to_document(path.read_bytes(), display or str(path))
+    where = display or str(path)
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise TooLarge(
+            where,
+            f"a text file of {size / 2**20:.0f} MB, more than {MAX_TEXT_BYTES // 2**20} MB",
+            fix="give one report per file (an appeal's text is a few MB)",
+        )
+    return bytes_to_document(path.read_bytes(), where)
 
 
 PAGE_BREAK = "\f"  # a form feed: what pdftotext writes between two pages
 
 
+def _refuse_oversized(text: str, where: str) -> None:
+    """Too many lines, or a line too long to be one of a report's, before any line is built."""
+    count = text.count("\n") + 1
+    if count > MAX_LINES:
+        raise TooLarge(where, f"{count} lines, more than {MAX_LINES}", fix="give one report per file")
+    start = 0
+    for number, end in enumerate(_ends(text), start=1):
+        if end - start > MAX_LINE_CHARS:
+            raise TooLarge(
+                f"{where}:{number}",
+                f"a line of {end - start} characters, more than {MAX_LINE_CHARS}",
+                fix="re-export the text with its line breaks (a report's lines are a column wide)",
+            )
+        start = end + 1
+
+
+def _ends(text: str) -> Iterator[int]:
+    """Where each line ends, found in C (str.find), not character by character."""
+    at = text.find("\n")
+    while at >= 0:
+        yield at
+        at = text.find("\n", at + 1)
+    yield len(text)
+
+
 def bytes_to_document(data: bytes, where: str) -> Document:
     """A text report's bytes -> its document. A page or column starts (`Line.fresh`) where the
     exporter says so: a form feed before the line, or a leading space (pdftotext's mark)."""
-    text = decode_report_text(data, where)
+    text = decode_report_text(data, where).replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_oversized(text, where)
     lines = []
     page_break = False
-    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.replace(PAGE_BREAK, "")
         fresh = page_break or raw.startswith((" ", PAGE_BREAK))
         page_break = raw.endswith(PAGE_BREAK) or (PAGE_BREAK in raw and not line.strip())

@@ -64,7 +64,8 @@ class CellPlan:
 
 def label_sections(layout: Layout, section_of: tuple[int, ...]) -> list[set[int]]:
     """The sections a label may belong to: those the amounts just before and after it are in,
-    or that their headings would put them in."""
+    or that their headings would put them in, and a section next to those whose heading is not
+    printed (where it starts, nothing but the sums tells)."""
     ranks = [layout.events[t.index] for t in layout.tokens]
     out = []
     for label in layout.labels:
@@ -72,7 +73,10 @@ def label_sections(layout: Layout, section_of: tuple[int, ...]) -> list[set[int]
         before = max((k for k in range(len(ranks)) if ranks[k] < rank), default=None)
         after = min((k for k in range(len(ranks)) if ranks[k] > rank), default=None)
         near = [k for k in (before, after) if k is not None]
-        out.append({section_of[k] for k in near} | {layout.token_nominal[k] for k in near})
+        found = {section_of[k] for k in near} | {layout.token_nominal[k] for k in near}
+        headless = {n for s in found for n in (s - 1, s + 1) if 0 <= n < len(layout.sections)}
+        found |= {n for n in headless if layout.sections[n].heading is None}
+        out.append(found)
     return out
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from etl.gazetteer import Gazetteer, normalize
+from etl.gazetteer import Gazetteer, area_order, normalize
 from etl.segment.lexicon import FUNDED, Amount
 from etl.segment.table import TableLabel, TableText
 from etl.segment.zone import REGIONAL, ZoneItem, ZoneText
@@ -76,7 +76,7 @@ def table_and_zone_to_layout(
     label_text = tuple(follows[lab.index] for lab in labels)
     names = _Names(sections, gaz)
     token_mentions = tuple(names.in_text(lines, span) for span in token_text)
-    starts = _starts(sections, tokens, token_mentions)
+    starts = _starts(sections, tokens, token_mentions, items)
     claims = _box_labels(items)
     boxed = set(claims.values())
     label_at = {lab.index: n for n, lab in enumerate(labels)}
@@ -106,6 +106,10 @@ def amount_value(value: Amount | None) -> int:
 
 
 def _ordered_sections(table: TableText, zone: ZoneText) -> tuple[Section, ...]:
+    """The region's sections in the order the text prints them: by their headings; a section whose
+    heading is not printed goes where its name falls among the others when they stand in
+    alphabetical order (a report lists its countries alphabetically), else after the table row
+    before it that has a heading."""
     headings = {h.section: h for h in zone.items if h.kind == "heading" and h.section}
     rows: list[TableLabel] = []
     seen: set[str] = set()
@@ -119,36 +123,83 @@ def _ordered_sections(table: TableText, zone: ZoneText) -> tuple[Section, ...]:
         regional = next((r for r in rows if r.key == REGIONAL), None)
         if regional is not None:
             order.insert(0, Section(REGIONAL, regional.text, None))
+    countries = [_sort_key(s.label) for s in order if s.key != REGIONAL]
+    alphabetical = countries == sorted(countries)
     for n, row in enumerate(rows):
         if row.key in headings or row.key == REGIONAL:
             continue
-        # No heading in the text: place it after the nearest preceding table row that has one.
-        before = [r.key for r in rows[:n] if r.key in headings or r.key == REGIONAL]
         keys = [s.key for s in order]
-        at = keys.index(before[-1]) + 1 if before else len(order)
+        if alphabetical:
+            at = next(
+                (m for m, s in enumerate(order) if s.key != REGIONAL and _sort_key(s.label) > _sort_key(row.text)),
+                len(order),
+            )
+        else:
+            before = [r.key for r in rows[:n] if r.key in headings or r.key == REGIONAL]
+            at = keys.index(before[-1]) + 1 if before else len(order)
         order.insert(at, Section(row.key, row.text, None))
     return tuple(order)
 
 
+def _sort_key(label: str) -> str:
+    return normalize(label)
+
+
 def _starts(
-    sections: tuple[Section, ...], tokens: tuple[ZoneItem, ...], mentions: tuple[frozenset[int], ...]
+    sections: tuple[Section, ...],
+    tokens: tuple[ZoneItem, ...],
+    mentions: tuple[frozenset[int], ...],
+    items: tuple[ZoneItem, ...] = (),
 ) -> list[tuple[int, int]]:
-    """Where each section starts in the text: its heading, or, with none, the first amount
-    after the previous section's start whose text names its country and not the previous one."""
+    """Where each section starts in the text: its heading; with none, the box of the first amount
+    after the previous section's start whose text names its country and not the previous one's;
+    failing that, the first box whose area comes no later in the areas' order than the box before
+    it (a section prints its boxes in that order, each area once)."""
     starts: list[tuple[int, int]] = []
+    boxes = sorted((i for i in items if i.kind in ("label", "marker", "amount")), key=lambda i: i.index)
     for n, section in enumerate(sections):
         if section.heading is not None:
             starts.append((section.heading.index, n))
             continue
         after = starts[-1][0] if starts else -1
         limit = next((s.heading.index for s in sections[n + 1 :] if s.heading is not None), None)
-        for k, token in enumerate(tokens):
-            inside = token.index > after and (limit is None or token.index < limit)
-            if inside and n in mentions[k] and (n - 1) not in mentions[k]:
-                starts.append((token.index, n))
-                break
+        inside = [k for k, t in enumerate(tokens) if t.index > after and (limit is None or t.index < limit)]
+        named = next((k for k in inside if n in mentions[k] and (n - 1) not in mentions[k]), None)
+        if named is not None:
+            starts.append((_box_start(boxes, tokens[named].index), n))
+            continue
+        reset = _area_reset(boxes, after, limit)
+        if reset is not None and after >= 0:
+            starts.append((reset, n))
     starts.sort()
     return starts
+
+
+def _box_start(boxes: list[ZoneItem], index: int) -> int:
+    """The first line of the box an amount closes: its label and box line printed just above it."""
+    at = next(n for n, item in enumerate(boxes) if item.index == index)
+    start = index
+    for item in reversed(boxes[max(0, at - 2) : at]):
+        if item.kind == "amount":
+            break
+        start = item.index
+        if item.kind == "label":
+            break
+    return start
+
+
+def _area_reset(boxes: list[ZoneItem], after: int, limit: int | None) -> int | None:
+    """The first area label, between two lines, whose area comes no later than the label's before it."""
+    order = {a: n for n, a in enumerate(area_order())}
+    previous: int | None = None
+    for item in boxes:
+        if item.kind != "label" or item.index <= after or (limit is not None and item.index >= limit):
+            continue
+        rank = min(order.get(a, 0) for a in item.areas)
+        if previous is not None and rank <= previous:
+            return item.index
+        previous = rank
+    return None
 
 
 def _nominal(index: int, starts: list[tuple[int, int]]) -> int:

@@ -336,7 +336,9 @@ def section_options(layout: Layout) -> list[dict[int, int]]:
     """For each amount, the sections it may belong to and the price of each.
 
     Its nominal section is free; a neighbouring one costs more the deeper inside its nominal
-    section the amount sits. Text that names one of them pays most of the way there.
+    section the amount sits, and is out of reach from DEPTH amounts in, unless it is a section
+    whose heading is not printed: where that starts, only the sums can tell. Text that names one of
+    them pays most of the way there.
     """
     out = []
     for k, (before, after) in enumerate(_depths(layout)):
@@ -344,7 +346,8 @@ def section_options(layout: Layout) -> list[dict[int, int]]:
         options = {}
         for s in reach(layout, nominal):
             depth = after if s > nominal else before
-            if s != nominal and depth >= DEPTH:
+            headless = layout.sections[s].heading is None or layout.sections[nominal].heading is None
+            if s != nominal and depth >= DEPTH and not headless:
                 continue
             options[s] = ASTRAY * (1 + depth) if s != nominal else 0
         out.append(named_discount(options, layout.token_mentions[k]))

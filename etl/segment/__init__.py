@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from etl.errors import TableUnreadable, Unaccounted
+from etl.errors import TableUnreadable, TooLarge, Unaccounted
 from etl.gazetteer import Gazetteer
+from etl.limits import MAX_BOXES_PER_REGION
 from etl.segment.furniture import Furniture, lines_to_furniture
-from etl.segment.lexicon import heading_kind
+from etl.segment.lexicon import heading_kind, is_marker
 from etl.segment.multiregional import MultiregionalText, find_multiregional, lines_to_multiregional
 from etl.segment.regions import RegionText, document_to_regions
 from etl.segment.table import TableText, lines_to_table
@@ -58,6 +59,7 @@ def document_to_segments(doc: Document, gaz: Gazetteer) -> Segments:
                 fix="the table needs its 'Country' and 'Programmatic area' columns and their totals as the report"
                 " prints them",
             )
+        _refuse_too_many_boxes(doc, where)
         countries = frozenset(label.key for label in table.countries() if label.kind == "country")
         zone = lines_to_zone(doc.lines, *where.zone, countries, gaz)
         regions.append(RegionSegment(where, table, zone))
@@ -67,6 +69,18 @@ def document_to_segments(doc: Document, gaz: Gazetteer) -> Segments:
     if part is None:
         _refuse_unread_part(doc, last)
     return Segments(furniture, tuple(regions), part)
+
+
+def _refuse_too_many_boxes(doc: Document, where: RegionText) -> None:
+    """A region of more programme boxes than any appeal prints (a corrupted or concatenated export)
+    is refused before its boxes are classified and paired."""
+    boxes = sum(is_marker(doc.lines[i].text) for i in range(*where.zone))
+    if boxes > MAX_BOXES_PER_REGION:
+        raise TooLarge(
+            where.name_ref,
+            f"region {where.name!r} prints {boxes} programme boxes, more than {MAX_BOXES_PER_REGION}",
+            fix="give the report once, whole (is the text repeated or two exports joined?)",
+        )
 
 
 def _refuse_unread_part(doc: Document, after: int) -> None:
