@@ -17,17 +17,15 @@ from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
-from pydantic import BaseModel
-from rich.console import Console
 
-from etl.cache import DEFAULT as DEFAULT_CACHE
 from etl.errors import BadOption, EtlError, InternalError, Interrupted, Terminated
 
 app = typer.Typer(
     add_completion=False,
+    rich_markup_mode=None,  # plain help: rich is imported only to show a build's progress
     no_args_is_help=True,
     help="Turn IOM Migration Initiatives reports into validated, reconciled Parquet tables.",
 )
@@ -36,6 +34,7 @@ OutOption = Annotated[Path, typer.Option("--out", help="Folder of the Parquet ta
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 
 
+DEFAULT_CACHE = Path(".cache") / "mi-etl"  # etl.cache's default: the command line imports no pipeline module
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
 
 
@@ -207,6 +206,8 @@ def _progress() -> Iterator[Callable[[str], None]]:
     if not sys.stderr.isatty():
         yield lambda message: typer.echo(message, err=True)
         return
+    from rich.console import Console
+
     console = Console(stderr=True)
     with console.status("starting", spinner="dots") as status:
 
@@ -219,7 +220,7 @@ def _progress() -> Iterator[Callable[[str], None]]:
         yield say
 
 
-def _summarise(rows: Sequence[BaseModel]) -> None:
+def _summarise(rows: Sequence[Any]) -> None:
     _summarise_dicts([r.model_dump() for r in rows])
 
 

@@ -144,7 +144,11 @@ BULLET_LIST = 3  # lines in a row opening with a bullet: the list of the part's 
 
 
 def _bullet_list_at(lines: tuple[Line, ...], i: int) -> bool:
-    return all(lines[k].text.strip().startswith("\u2022") for k in range(i, i + BULLET_LIST))
+    """A list opening at line i: its items open with a bullet, an item may wrap onto a second line."""
+    if not lines[i].text.strip().startswith("\u2022"):
+        return False
+    window = [lines[k].text.strip() for k in range(i, min(i + 2 * BULLET_LIST, len(lines)))]
+    return sum(t.startswith("\u2022") for t in window) >= BULLET_LIST
 
 
 def lines_to_multiregional(
