@@ -123,3 +123,9 @@ class NoInput(EtlError):
 
 class OutputMissing(EtlError):
     code = "output-missing"
+
+
+class TooLarge(EtlError):
+    """An input past one of the limits that keep a build's time and memory bounded (README: Bad input)."""
+
+    code = "too-large"

@@ -97,7 +97,9 @@ def pdf_bench(mi_etl: str) -> None:
         lines = pdfgen.read_lines(text)
         kept, tables = pdfgen.with_table_pages(lines, folder / "text")
         start = time.perf_counter()
-        pages = pdfgen.render_report(kept, folder / "report.pdf", tables=tables, cover=True, follow_marks=True)
+        pages = pdfgen.render_report(
+            kept, folder / "report.pdf", tables=tables, cover=True, layout=pdfgen.Layout(follow_marks=True)
+        )
         rendered = time.perf_counter() - start
         size = (folder / "report.pdf").stat().st_size / 2**20
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
