@@ -19,11 +19,12 @@ from typing import Any
 import etl
 import schemas
 from etl.validate import PER_REPORT, Rows
-from schemas.rows import ProgrammeRow, ProjectRow, RegionAreaRow, RegionCountryRow, RegionRow, ReportRow
+from schemas.rows import PageRow, ProgrammeRow, ProjectRow, RegionAreaRow, RegionCountryRow, RegionRow, ReportRow
 
 DEFAULT = Path(".cache") / "mi-etl"
 _MODELS: dict[str, Any] = {
     "reports": ReportRow,
+    "pages": PageRow,
     "regions": RegionRow,
     "region_countries": RegionCountryRow,
     "region_areas": RegionAreaRow,

@@ -117,6 +117,7 @@ def build(
     }
     by_table: dict[str, Sequence[BaseModel]] = {
         "reports": rows.reports,
+        "pages": rows.pages,
         "regions": rows.regions,
         "region_countries": rows.region_countries,
         "region_areas": rows.region_areas,

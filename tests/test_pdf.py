@@ -97,6 +97,22 @@ def test_pdf_rows_name_their_page_and_box(region_built: tuple[Path, Path, str]) 
 
 def test_text_rows_have_no_box(built_2015: tuple[Path, BuildReport]) -> None:
     assert {r["source_box"] for r in read(built_2015[0], "region_countries")} == {None}
+    assert read(built_2015[0], "pages") == []
+
+
+def test_pdf_pages_account_for_every_character(region_built: tuple[Path, Path, str]) -> None:
+    """The pages table: one row per page; every character drawn is in the lines but the running
+    header and the page number, which are named."""
+    _, pdf_out, region_id = region_built
+    pages = read(pdf_out, "pages")
+    with pdfplumber.open(pdf_out.parent / f"{region_id}.pdf") as pdf:
+        assert [p["page"] for p in pages] == list(range(1, len(pdf.pages) + 1))
+    assert {p["report_id"] for p in pages} == {"mi-2015"}
+    for p in pages:
+        assert p["furniture"] == [g.HEADER_TEXT, str(p["page"])]
+        assert p["chars_furniture"] == g.furniture_glyphs(g.DEFAULT_LAYOUT, [p["page"]])
+        assert p["chars_in_lines"] == p["chars_drawn"] - p["chars_furniture"] > 0
+        assert p["chars_turned"] == p["chars_overprinted"] == 0
 
 
 def _texts(path: Path) -> list[str]:

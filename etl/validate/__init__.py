@@ -23,6 +23,7 @@ from etl.source import Document, SourceRef
 from schemas.rows import (
     AreaRow,
     CountryRow,
+    PageRow,
     ProgrammeRow,
     ProjectRow,
     RegionAreaRow,
@@ -33,7 +34,7 @@ from schemas.rows import (
 
 M = TypeVar("M", bound=BaseModel)
 # tables made per raw document (the dimensions are made once for the whole build)
-PER_REPORT = ("reports", "regions", "region_countries", "region_areas", "programmes", "projects")
+PER_REPORT = ("reports", "pages", "regions", "region_countries", "region_areas", "programmes", "projects")
 
 
 @dataclass(slots=True)
@@ -41,6 +42,7 @@ class Rows:
     """Every validated row of one build, per table."""
 
     reports: list[ReportRow] = field(default_factory=list)
+    pages: list[PageRow] = field(default_factory=list)
     regions: list[RegionRow] = field(default_factory=list)
     region_countries: list[RegionCountryRow] = field(default_factory=list)
     region_areas: list[RegionAreaRow] = field(default_factory=list)
@@ -133,6 +135,7 @@ def figures_to_rows(
     )
     if report:
         rows.reports.append(report)
+    rows.pages += _page_rows(c, doc, info.report_id)
     for region in regions:
         total = region.totals[0] if region.totals else None
         row = c.make(
@@ -235,6 +238,28 @@ def figures_to_rows(
     _raise_problems(c)
 
 
+def _page_rows(c: _Collector, doc: Document, report_id: str | None) -> list[PageRow]:
+    """A PDF's pages: where every character drawn on each went (none for text input)."""
+    out = []
+    for audit in doc.pages:
+        row = c.make(
+            PageRow,
+            SourceRef(doc.path, page=audit.page),
+            source_file=doc.path,
+            page=audit.page,
+            report_id=report_id,
+            chars_drawn=audit.drawn,
+            chars_in_lines=audit.in_lines,
+            chars_furniture=audit.furniture,
+            chars_turned=audit.turned,
+            chars_overprinted=audit.overprinted,
+            furniture=list(audit.furniture_text),
+        )
+        if row:
+            out.append(row)
+    return out
+
+
 def _raise_problems(c: _Collector) -> None:
     if c.problems:
         more = f" (and {len(c.problems) - 1} more)" if len(c.problems) > 1 else ""
@@ -325,9 +350,11 @@ def project_to_rows(doc: Document, sheet: ProjectSheet, rows: Rows) -> None:
         source_ref=str(sheet.title_ref),
         source_box=sheet.title_ref.box(),
     )
+    pages = _page_rows(c, doc, None)
     _raise_problems(c)
     if row:
         rows.projects.append(row)
+    rows.pages += pages
 
 
 _FIX_FIELD = "correct the field in the raw file"
