@@ -52,6 +52,7 @@ import math
 import re
 import sys
 import time
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -1210,3 +1211,58 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# --- hostile PDFs, written object by object --------------------------------------------------------
+
+
+def pdf_of_objects(objects: Sequence[bytes]) -> bytes:
+    """A PDF file of these objects (object 1 = the catalog), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def stream_object(data: bytes, filters: str = "") -> bytes:
+    """A stream object's body: its dictionary (/Length, /Filter if any) and its bytes."""
+    named = f" /Filter [{filters}]" if filters else ""
+    return f"<< /Length {len(data)}{named} >>\nstream\n".encode() + data + b"\nendstream"
+
+
+def deflated(size: int, fill: bytes = b" ") -> bytes:
+    """``size`` bytes of ``fill`` deflated, made chunk by chunk (a bomb kept small on disk and in memory)."""
+    deflater = zlib.compressobj(9)
+    chunk = fill * (2**20 // len(fill))
+    out = bytearray()
+    left = size
+    while left > 0:
+        out += deflater.compress(chunk[:left])
+        left -= min(left, len(chunk))
+    return bytes(out + deflater.flush())
+
+
+def flat_page_tree(pages: int, count: int | None = None, content: bytes | Sequence[bytes] = b"") -> bytes:
+    """A PDF of ``pages`` pages, all kids of one page-tree node whose /Count says ``count`` (default:
+    the truth), every page drawing ``content`` (a content stream, deflated here; or one per page)
+    in Helvetica as /F1."""
+    streams = [content] if isinstance(content, bytes) else list(content)
+    first_page = 4 + len(streams)
+    kids = " ".join(f"{n} 0 R" for n in range(first_page, first_page + pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages if count is None else count} >>".encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        *(stream_object(zlib.compress(data), "/FlateDecode") for data in streams),
+    ]
+    for n in range(pages):
+        contents = 4 + (n if len(streams) > 1 else 0)
+        page = f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {contents} 0 R".encode()
+        objects.append(page + b" /Resources << /Font << /F1 3 0 R >> >> >>")
+    return pdf_of_objects(objects)

@@ -26,6 +26,7 @@ page's layout in turn, so memory stays flat however long the report is.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import multiprocessing
@@ -35,20 +36,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
+
 from etl.errors import EmptyInput, EtlError, TooLarge, UnreadablePdf, in_worker
+from etl.extract import limits
 from etl.extract.columns import Placed, segments_to_lines
 from etl.extract.furniture import pages_to_furniture
 from etl.extract.glyphs import PageRows, layout_to_rows
-from etl.extract.limits import (
-    BOMB,
-    MAX_PAGE_OBJECTS,
-    PageNode,
-    PageTooLarge,
-    StreamTooLarge,
-    bounded_streams,
-    document_to_pages,
-    node_to_page,
-)
+from etl.extract.limits import PageNode, PageTooLarge, StreamTooLarge, bounded_streams, document_to_pages, node_to_page
 from etl.source import Document, Line, PageAudit, SourceRef
 
 _FIX = "give a PDF with a text layer, or the report's text as a .txt file in raw/"
@@ -99,13 +94,16 @@ def pdf_to_document(path: Path, display: str, jobs: int = 1) -> Document:
     return Document(path=display, sha256=digest, lines=lines, kind="pdf", pages=tuple(audits))
 
 
-def _open(path: Path, display: str) -> Any:
-    import pdfplumber
-
-    try:
-        return pdfplumber.open(path)
-    except Exception as err:  # pdfminer raises many kinds on bad input; none may escape as a traceback
-        raise _refusal(display, err) from None
+@contextlib.contextmanager
+def _opened(path: Path, display: str) -> Iterator[Any]:
+    """The file opened with pdfplumber (within the stream limits). Closed by closing the file:
+    pdfplumber's own `close()` builds every page object of the file first, to close them."""
+    with bounded_streams(), path.open("rb") as stream:
+        try:
+            pdf = pdfplumber.open(stream)
+        except Exception as err:  # pdfminer raises many kinds on bad input; none may escape as a traceback
+            raise _refusal(display, err) from None
+        yield pdf
 
 
 def _refusal(where: str, err: Exception) -> EtlError:
@@ -113,9 +111,10 @@ def _refusal(where: str, err: Exception) -> EtlError:
     while err.args and isinstance(err.args[0], Exception):  # pdfplumber wraps pdfminer's errors
         err = err.args[0]
     if isinstance(err, StreamTooLarge):
-        return TooLarge(where, f"{err.what} (a decompression bomb?)", fix=BOMB)
+        return TooLarge(where, f"{err.what} (a decompression bomb?)", fix=limits.BOMB)
     if isinstance(err, PageTooLarge):
-        return TooLarge(where, f"the page draws more than {MAX_PAGE_OBJECTS} characters, paths and images", fix=BOMB)
+        drawn = f"the page draws more than {limits.MAX_PAGE_OBJECTS} characters, paths and images"
+        return TooLarge(where, drawn, fix=limits.BOMB)
     name = type(err).__name__
     if "Password" in name or "Encrypt" in name or "password" in str(err).lower():
         return UnreadablePdf(where, "the PDF is encrypted", fix="give an unencrypted copy, or its text as a .txt file")
@@ -125,16 +124,13 @@ def _refusal(where: str, err: Exception) -> EtlError:
 
 def _page_nodes(path: Path, display: str) -> list[PageNode]:
     """The pages of the file, from its page tree (limits.document_to_pages)."""
-    with bounded_streams():
-        pdf = _open(path, display)
+    with _opened(path, display) as pdf:
         try:
             return document_to_pages(pdf.doc, display)
         except EtlError:
             raise
         except Exception as err:
             raise _refusal(display, err) from None
-        finally:
-            pdf.close()
 
 
 _PENDING: tuple[Path, str, list[PageNode]] | None = None
@@ -167,24 +163,20 @@ def _read_run(run: tuple[int, int]) -> list[PageRows]:
 
 def _read_range(path: Path, display: str, nodes: list[PageNode], start: int, end: int) -> list[PageRows]:
     out = []
-    with bounded_streams():
-        pdf = _open(path, display)
-        try:
-            for n in range(start, end):
-                try:
-                    out.append(layout_to_rows(n + 1, _layout(pdf, node_to_page(pdf.doc, nodes[n]), n + 1)))
-                except EtlError:
-                    raise
-                except Exception as err:
-                    raise _refusal(f"{display}#p{n + 1}", err) from None
-        finally:
-            pdf.close()
+    with _opened(path, display) as pdf:
+        for n in range(start, end):
+            try:
+                out.append(layout_to_rows(n + 1, _layout(pdf, node_to_page(pdf.doc, nodes[n]), n + 1)))
+            except EtlError:
+                raise
+            except Exception as err:
+                raise _refusal(f"{display}#p{n + 1}", err) from None
     return out
 
 
 def _layout(pdf: Any, page: Any, number: int) -> Any:
     """The page's layout as pdfplumber builds it (its device, pdfminer's interpreter), with the
-    objects drawn counted: past `MAX_PAGE_OBJECTS` the page is refused before memory runs out.
+    objects drawn counted: past `limits.MAX_PAGE_OBJECTS` the page is refused before memory runs out.
     Read straight from pdfminer's objects: pdfplumber's own `page.chars` turns every attribute of
     every character into a dict first, which costs more than the parsing itself."""
     from pdfminer.pdfinterp import PDFPageInterpreter
@@ -195,7 +187,7 @@ def _layout(pdf: Any, page: Any, number: int) -> Any:
 
         def _count(self) -> None:
             self.drawn += 1
-            if self.drawn > MAX_PAGE_OBJECTS:
+            if self.drawn > limits.MAX_PAGE_OBJECTS:
                 raise PageTooLarge()
 
         def render_char(self, *args: Any, **kwargs: Any) -> Any:
