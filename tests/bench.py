@@ -95,11 +95,11 @@ def pdf_bench(mi_etl: str) -> None:
         folder = Path(tmp)
         subprocess.run([mi_etl, "build", str(text), "--out", f"{tmp}/text"], check=True, capture_output=True, cwd=ROOT)
         lines = pdfgen.read_lines(text)
-        kept, tables = pdfgen.with_table_pages(lines, folder / "text")
+        report = pdfgen.with_table_pages(lines, folder / "text")
         start = time.perf_counter()
-        pages = pdfgen.render_report(
-            kept, folder / "report.pdf", tables=tables, cover=True, layout=pdfgen.Layout(follow_marks=True)
-        )
+        layout = pdfgen.Layout(follow_marks=True)
+        pdf = folder / "report.pdf"
+        pages = pdfgen.render_report(report.lines, pdf, tables=report.tables, cover=True, layout=layout)
         rendered = time.perf_counter() - start
         size = (folder / "report.pdf").stat().st_size / 2**20
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

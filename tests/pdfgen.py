@@ -415,6 +415,7 @@ class Row:
     bold: bool = False
     box: bool = False  # inside a programme box
     justify: bool = False  # stretched to the column's width
+    index: int | None = None  # the line of the text it draws (of a box line with its amount: the box line)
 
     @property
     def slots(self) -> int:
@@ -443,10 +444,10 @@ def body_rows(lines: Sequence[str], begin: int, end: int, layout: Layout, boxes:
         if layout.amount_on_box_line and k in owner and k == owner[k] + 1 and boxes[owner[k]] < end:
             amount = lines[boxes[owner[k]]].strip()
             if text_width(f"{text} {amount}", layout.regular, layout.size) + layout.size <= layout.column_width:
-                rows.append(Row(label=(text,), amount=amount, box=True))  # else it stays on its own line
+                rows.append(Row(label=(text,), amount=amount, box=True, index=k))  # else it stays on its own line
                 k = boxes[owner[k]] + 1
                 continue
-        rows.append(Row(text=text, box=k in owner, justify=_justified(lines, k, end, layout, owner)))
+        rows.append(Row(text=text, box=k in owner, justify=_justified(lines, k, end, layout, owner), index=k))
         k += 1
     return rows
 
@@ -582,13 +583,15 @@ def _draw_body_line(
 
 
 class _Flow:
-    """Rows flowed into the layout's columns, top to bottom, left to right, page by page."""
+    """Rows flowed into the layout's columns, top to bottom, left to right, page by page. The
+    text line drawn first in each column goes to `starts`."""
 
-    def __init__(self, c: Canvas, layout: Layout) -> None:
-        self.c, self.layout = c, layout
+    def __init__(self, c: Canvas, layout: Layout, starts: list[int]) -> None:
+        self.c, self.layout, self.starts = c, layout, starts
         self.pages = 0
         self.column = 0
         self.slot = 0
+        self.started = False  # a line is drawn in this column
         self.sheet = _Sheet(layout, layout.height, layout.height - layout.margin_top)
 
     def add(self, row: Row) -> None:
@@ -597,10 +600,14 @@ class _Flow:
             self.column_break()
         self.sheet.place(self.column, self.slot, row)
         self.slot += row.slots
+        if row.drawn and not self.started:
+            self.started = True
+            if row.index is not None:
+                self.starts.append(row.index)
 
     def column_break(self) -> None:
         if self.column + 1 < self.layout.columns:
-            self.column, self.slot = self.column + 1, 0
+            self.column, self.slot, self.started = self.column + 1, 0, False
         else:
             self.close_page()
 
@@ -609,7 +616,7 @@ class _Flow:
         if self.sheet.open:
             self.sheet.finish(self.c)
             self.pages += 1
-        self.column, self.slot = 0, 0
+        self.column, self.slot, self.started = 0, 0, False
         self.sheet = _Sheet(self.layout, self.layout.height, self.layout.height - self.layout.margin_top)
 
 
@@ -746,6 +753,7 @@ def render_report(
     tables: dict[int, TableSpec] | None = None,
     cover: bool = False,
     layout: Layout = DEFAULT_LAYOUT,
+    starts: list[int] | None = None,
 ) -> int:
     """Render ``lines`` as a report PDF at ``path`` in ``layout``; returns the number of pages.
 
@@ -757,7 +765,9 @@ def render_report(
     ``layout.follow_marks`` lays the text out as the PDF it was exported from was: a text export
     marks the first line of each page or column with a leading space, so each such line starts a
     new column here, and a page is as tall as its longest column needs (its paper at least). The
-    extractor then sees its column starts where the text has its marks.
+    extractor then sees its column starts where the text has its marks. ``starts`` (if given)
+    receives the index of the line drawn first in each column (``marked`` puts the text's marks
+    there).
     """
     tables = dict(tables or {})
     bad = [i for i in tables if not 0 <= i <= len(lines)]
@@ -769,10 +779,10 @@ def render_report(
         _draw_cover(c, layout)
         pages += 1
     if layout.follow_marks:
-        pages += _render_following_marks(c, lines, tables, layout)
+        pages += _render_following_marks(c, lines, tables, layout, starts if starts is not None else [])
         c.save()
         return pages
-    flow = _Flow(c, layout)
+    flow = _Flow(c, layout, starts if starts is not None else [])
     boxes = find_boxes(lines)
     cuts = sorted({0, len(lines), *tables})
     for begin, end in itertools.pairwise(cuts):
@@ -798,7 +808,9 @@ def _table(c: Canvas, flow: _Flow, spec: TableSpec, layout: Layout) -> int:
     return render_table_page(c, spec.region_title, spec.countries, spec.areas, spec.total, layout)
 
 
-def _render_following_marks(c: Canvas, lines: list[str], tables: dict[int, TableSpec], layout: Layout) -> int:
+def _render_following_marks(
+    c: Canvas, lines: list[str], tables: dict[int, TableSpec], layout: Layout, starts: list[int]
+) -> int:
     """Columns that start where the text's leading-space marks say; returns the pages drawn."""
     boxes = find_boxes(lines)
     items: list[list[Row] | TableSpec] = []  # the rows of each column, and table pages
@@ -825,6 +837,9 @@ def _render_following_marks(c: Canvas, lines: list[str], tables: dict[int, Table
             for row in rows:
                 sheet.place(column, slot, row)
                 slot += row.slots
+            first = next((row for row in rows if row.drawn), None)
+            if first is not None and first.index is not None:
+                starts.append(first.index)
         sheet.finish(c)
         pages += 1
         page.clear()
@@ -860,7 +875,26 @@ def read_lines(path: Path) -> list[str]:
 # --- regional tables as table pages --------------------------------------------------------------
 
 
-def with_table_pages(lines: list[str], built: Path) -> tuple[list[str], dict[int, TableSpec]]:
+@dataclass(frozen=True)
+class Excerpt:
+    """A report (or part of one) as ``render_report`` draws it, and as a text export prints it."""
+
+    lines: list[str]  # the text without its regional tables' blocks
+    tables: dict[int, TableSpec]  # each table, at the index of the line it comes before
+    blocks: dict[int, list[str]]  # ... and its lines as the text export prints them
+
+    def text(self, starts: Sequence[int] | None = None) -> list[str]:
+        """The text export: the lines with each table's block in place; with ``starts`` (the
+        lines a rendering starts its columns with), marked there and nowhere else (``marked``)."""
+        lines = self.lines if starts is None else marked(self.lines, starts)
+        out: list[str] = []
+        for n, line in enumerate(lines):
+            out += self.blocks.get(n, [])
+            out.append(line)
+        return out + self.blocks.get(len(lines), [])
+
+
+def with_table_pages(lines: list[str], built: Path) -> Excerpt:
     """``lines`` (a report's text) with each regional table's block cut out, and the table as the
     report prints it, from the text build's rows in ``built`` (an out/ folder), in its place.
 
@@ -882,6 +916,7 @@ def with_table_pages(lines: list[str], built: Path) -> tuple[list[str], dict[int
     totals = {r["region_id"]: r for r in pq.read_table(built / "regions.parquet").to_pylist()}
     kept: list[str] = []
     tables: dict[int, TableSpec] = {}
+    blocks: dict[int, list[str]] = {}
     position = 0
     for region in regions:
         start, end = region.table
@@ -899,9 +934,10 @@ def with_table_pages(lines: list[str], built: Path) -> tuple[list[str], dict[int
             [(r["area_label"], _printed(r)) for r in area_rows],
             f"{total['total_usd']:,}",
         )
+        blocks[len(kept)] = lines[cut:end]
         position = end
     kept += lines[position:]
-    return kept, tables
+    return Excerpt(kept, tables, blocks)
 
 
 def _printed(row: dict[str, object]) -> str:
@@ -1117,6 +1153,14 @@ def _table_page_reading(spec: TableSpec, layout: Layout) -> list[str]:
     return out
 
 
+def marked(lines: Sequence[str], starts: Sequence[int]) -> list[str]:
+    """The lines as a text export of a PDF whose columns start at ``starts`` marks them: a leading
+    space on each column's first line, on no other (what a PDF with columns elsewhere than the
+    text's own marks gives the text path)."""
+    first = set(starts)
+    return [f" {line.lstrip(' ')}" if n in first else line.lstrip(" ") for n, line in enumerate(lines)]
+
+
 def printed_amount(value: int | str) -> str:
     """An amount as the report prints it: 7,700,000, or a word ('Funded') as it is."""
     return f"{value:,}" if isinstance(value, int) else value
@@ -1124,26 +1168,25 @@ def printed_amount(value: int | str) -> str:
 
 def report_excerpt(
     region: str, countries: dict[str, int | str], areas: dict[str, int | str], sections: list[str]
-) -> tuple[list[str], list[str], dict[int, TableSpec]]:
-    """A one-region report around ``sections`` (lines of the report's text): its text as a text
-    export prints it (title, the funding table's labels and amounts on lines of their own, the
-    sections), and the same report for ``render_report``: the lines (title, sections) and the
-    table in its place."""
+) -> Excerpt:
+    """A one-region report around ``sections`` (lines of the report's text): the title, the
+    region's funding table (in the text export: labels and amounts on lines of their own), the
+    sections."""
     total = sum(v for v in countries.values() if isinstance(v, int))
-    text = ["Migration Initiatives 2015", f" {TABLE_TITLE}", region.upper(), "Country", "", "USD"]
+    block = [f" {TABLE_TITLE}", region.upper(), "Country", "", "USD"]
     for label, value in countries.items():
-        text += [label, printed_amount(value), ""]
-    text += [TOTAL_LABEL, printed_amount(total), "", "Programmatic area", "USD"]
+        block += [label, printed_amount(value), ""]
+    block += [TOTAL_LABEL, printed_amount(total), "", "Programmatic area", "USD"]
     for label, value in areas.items():
-        text += [label, printed_amount(value), ""]
-    text += [TOTAL_LABEL, printed_amount(total), *sections]
+        block += [label, printed_amount(value), ""]
+    block += [TOTAL_LABEL, printed_amount(total)]
     spec = TableSpec(
         region.upper(),
         [(label, printed_amount(v)) for label, v in countries.items()],
         [(label, printed_amount(v)) for label, v in areas.items()],
         printed_amount(total),
     )
-    return text, ["Migration Initiatives 2015", *sections], {1: spec}
+    return Excerpt(["Migration Initiatives 2015", *sections], {1: spec}, {1: block})
 
 
 def pdfminer_text(path: Path) -> str:

@@ -64,9 +64,9 @@ def region_built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     text = folder / f"{region_id}.txt"
     text.write_text("\n".join(excerpt) + "\n", encoding="utf-8")
     build([text], folder / "out-text")
-    kept, tables = g.with_table_pages(excerpt, folder / "out-text")
+    report = g.with_table_pages(excerpt, folder / "out-text")
     pdf = folder / f"{region_id}.pdf"
-    g.render_report(kept, pdf, tables=tables, layout=g.Layout(follow_marks=True))
+    g.render_report(report.lines, pdf, tables=report.tables, layout=g.Layout(follow_marks=True))
     build([pdf], folder / "out-pdf", jobs=2)
     return folder / "out-text", folder / "out-pdf", region_id
 
