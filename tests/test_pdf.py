@@ -175,6 +175,30 @@ _PROSE = [
 ]
 
 
+def test_a_piece_beside_a_heading_across_the_columns_is_kept(tmp_path: Path) -> None:
+    """A piece on the baseline of a heading across both columns (found by the PDF fuzzer: it was
+    in no band, so it was lost without a count): read with the heading, after it."""
+
+    def draw(c: Canvas) -> None:
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(50, 760, g.HEADING_TEXT)  # to x = 480 or so, across the gutter
+        c.setFont("Helvetica", 8.5)
+        c.drawRightString(545, 760, "2015")
+        for k in range(6):
+            c.drawString(50, 730 - 11 * k, f"left column line {k}")
+            c.drawString(310, 730 - 11 * k, f"right column line {k}")
+
+    texts = _page(tmp_path / "beside.pdf", draw)
+    assert texts == [
+        g.HEADING_TEXT,
+        "2015",
+        *(f"left column line {k}" for k in range(6)),
+        *(f"right column line {k}" for k in range(6)),
+    ]
+    (audit,) = path_to_document(tmp_path / "beside.pdf").pages
+    assert audit.in_lines == audit.drawn
+
+
 def test_justified_lines_stay_whole(tmp_path: Path) -> None:
     """Words set far apart (a justified line, no space drawn) are one line, not table cells."""
 

@@ -62,24 +62,26 @@ class Placed:
 
 
 def segments_to_lines(segments: Sequence[Segment]) -> list[Placed]:
-    """One page's body pieces -> its lines in reading order."""
+    """One page's body pieces -> its lines in reading order (every piece in exactly one line)."""
     if not segments:
         return []
     starts = column_starts(segments)
-    spanning = sorted((s for s in segments if s.words > 1 and _crosses(s, starts[1:])), key=lambda s: s.baseline)
-    cuts = [s.baseline for s in spanning]
+    cuts: list[float] = []  # baselines of the rows holding a piece across the columns
+    for s in sorted(segments, key=lambda s: s.baseline):
+        if s.words > 1 and _crosses(s, starts[1:]) and not (cuts and s.baseline - cuts[-1] <= 1.0):
+            cuts.append(s.baseline)
+    bands: list[list[Segment]] = [[] for _ in range(2 * len(cuts) + 1)]  # band, row across, band, ...
+    for s in segments:
+        k = bisect.bisect_left(cuts, s.baseline - 1.0)
+        across = k < len(cuts) and abs(s.baseline - cuts[k]) <= 1.0
+        bands[2 * k + 1 if across else 2 * k].append(s)
     placed: list[Placed] = []
-    for band in range(len(cuts) + 1):
-        low = cuts[band - 1] if band else float("-inf")
-        high = cuts[band] if band < len(cuts) else float("inf")
-        inside = [s for s in segments if low < s.baseline < high and s not in spanning]
+    for band, inside in enumerate(bands):
+        if band % 2:  # a row across the columns: one line (a table's cells apart)
+            placed += _column_lines(inside, 0, band)
+            continue
         for column in range(len(starts)):
-            mine = [s for s in inside if _column(s, starts) == column]
-            placed += _column_lines(mine, column, band * 2)
-        if band < len(cuts):
-            s = spanning[band]
-            box = (s.x0, s.top, s.x1, s.bottom)
-            placed.append(Placed(s.text, box, s.baseline, 0, band * 2 + 1, s.size, False, s.glyphs))
+            placed += _column_lines([s for s in inside if _column(s, starts) == column], column, band)
     return placed
 
 

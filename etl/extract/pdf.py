@@ -166,11 +166,10 @@ def _read_range(path: Path, display: str, nodes: list[PageNode], start: int, end
     with _opened(path, display) as pdf:
         for n in range(start, end):
             try:
-                out.append(layout_to_rows(n + 1, _layout(pdf, node_to_page(pdf.doc, nodes[n]), n + 1)))
-            except EtlError:
-                raise
-            except Exception as err:
+                layout = _layout(pdf, node_to_page(pdf.doc, nodes[n]), n + 1)
+            except Exception as err:  # pdfminer's, on a damaged page; a limit's
                 raise _refusal(f"{display}#p{n + 1}", err) from None
+            out.append(layout_to_rows(n + 1, layout))
     return out
 
 
