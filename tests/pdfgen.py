@@ -695,13 +695,13 @@ def _table_rows(
 ) -> list[_Row]:
     """The rows of one table of a table page; a label wraps at ``wrap`` points, or sooner where its
     next word would not fit before its amount (1 em apart; ``span`` = label x to amount's right)."""
-    face = layout.regular
-    out: list[_Row] = [([header], "USD", True)]
-    for label, amount in rows:
+
+    def row(label: str, amount: str, bold: bool = False) -> _Row:
+        face = layout.bold if bold else layout.regular
         room = min(wrap, span - text_width(amount, face, layout.size) - layout.size)
-        out.append((_wrap(label, room, face, layout.size), amount, False))
-    out.append(([TOTAL_LABEL], total, True))
-    return out
+        return (_wrap(label, room, face, layout.size), amount, bold)
+
+    return [row(header, "USD", True), *(row(label, amount) for label, amount in rows), row(TOTAL_LABEL, total, True)]
 
 
 def _wrap(text: str, width: float, face: str, size: float) -> list[str]:

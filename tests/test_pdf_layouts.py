@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from etl.extract import path_to_document
 from etl.extract.text import bytes_to_document
@@ -94,6 +96,40 @@ def test_each_layout_option_alone_gives_the_lines_back(tmp_path: Path, layout: g
     assert pages >= 2 and [a.page for a in doc.pages] == list(range(1, pages + 1))
     assert sum(a.furniture for a in doc.pages) == g.furniture_glyphs(layout, range(1, pages + 1))
     assert all(a.drawn == a.in_lines + a.furniture and not (a.turned or a.overprinted) for a in doc.pages)
+
+
+_ANY_LAYOUT = st.builds(
+    g.Layout,
+    paper=st.sampled_from(["A4", "Letter"]),
+    margin_top=st.floats(36, 80),
+    margin_bottom=st.floats(36, 80),
+    header=st.booleans(),
+    footer=st.booleans(),
+    number=st.sampled_from(["bottom_centre", "bottom_outer", "top_outer", "none"]),
+    font=st.sampled_from(["Helvetica", "Times", "Courier"]),
+    size=st.floats(8, 10.5),
+    gutter=st.floats(10, 40),
+    justify=st.sampled_from(["none", "spacing", "words"]),
+    columns=st.sampled_from([1, 2, 3]),
+    follow_marks=st.booleans(),
+    tables=st.sampled_from(["pages", "flow"]),
+    amount_on_box_line=st.booleans(),
+    boxes=st.sampled_from(["shaded", "dark"]),
+)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_ANY_LAYOUT, st.sampled_from(sorted(REPORTS)))
+def test_layouts_between_the_matrix_values_give_the_lines_back(tmp_path: Path, layout: g.Layout, name: str) -> None:
+    """Margins, sizes and gutters anywhere in their ranges, any mix of options: layouts no test
+    was written for read back exactly too."""
+    report = excerpt(name, 220)
+    path = tmp_path / "any.pdf"
+    pages = g.render_report(report.lines, path, tables=report.tables, layout=layout)
+    assume(pages > 1)  # a single page has no furniture to tell by repetition (test_pdf.py)
+    doc = path_to_document(path)
+    assert [line.text for line in doc.lines if line.text] == g.expected_lines(report.lines, layout, report.tables)
+    assert sum(a.furniture for a in doc.pages) == g.furniture_glyphs(layout, range(1, pages + 1))
 
 
 def _rows(doc: Document) -> dict[str, list[tuple[Any, ...]]]:
