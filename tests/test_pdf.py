@@ -199,6 +199,20 @@ def test_a_piece_beside_a_heading_across_the_columns_is_kept(tmp_path: Path) -> 
     assert audit.in_lines == audit.drawn
 
 
+def test_a_line_far_below_the_others_is_one_paragraph_break_away(tmp_path: Path) -> None:
+    """Tiny lines close together, then one drawn far below the page (found by the PDF fuzzer: a
+    blank line per line height of the gap, millions of them, exhausted the memory)."""
+
+    def draw(c: Canvas) -> None:
+        c.setFont("Helvetica", 2)
+        for k in range(20):
+            c.drawString(50, 700 - 2.4 * k, f"line {k}")
+        c.drawString(50, -90_000, "far below")
+
+    doc = _pages(tmp_path / "far.pdf", draw)
+    assert [line.text for line in doc.lines] == [*(f"line {k}" for k in range(20)), "", "far below"]
+
+
 def test_justified_lines_stay_whole(tmp_path: Path) -> None:
     """Words set far apart (a justified line, no space drawn) are one line, not table cells."""
 

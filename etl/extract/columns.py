@@ -21,7 +21,7 @@
    the rows below is joined to it first: a row holding one piece, at the label's left edge,
    right below it, in the label's font, no amount and ending before the amount, continues the
    label when its first word would not have fitted before the amount (`WRAP_GAP` font sizes
-   from it), or when the next row is a table row again.
+   from it), or when the next row is a table row again (or there is none: the column ends).
 """
 
 from __future__ import annotations
@@ -212,7 +212,8 @@ def _join(first: Segment, second: Segment) -> Segment:
 
 
 def _continues(row: list[Segment], last: float, following: list[Segment], after: list[Segment] | None) -> bool:
-    """Is the next row the rest of this table row's label (`last`: the baseline of its lowest line)?"""
+    """Is the next row the rest of this table row's label (`last`: the baseline of its lowest line;
+    `after`: the row after the next, None where the column ends)?"""
     if len(row) != 2 or len(following) != 1 or not CELL.match(row[1].text) or CELL.match(row[0].text):
         return False
     label, amount, nxt = row[0], row[1], following[0]
@@ -224,5 +225,5 @@ def _continues(row: list[Segment], last: float, following: list[Segment], after:
         return False  # a line running on under the amount: text, not a label
     room = amount.x0 - label.x1
     needed = SPACE * label.size + nxt.first_word + WRAP_GAP * label.size
-    table_again = after is not None and len(after) == 2 and bool(CELL.match(after[1].text))
+    table_again = after is None or (len(after) == 2 and bool(CELL.match(after[1].text)))
     return room < needed or table_again

@@ -11,9 +11,9 @@ A PDF is read by position, never by its text, in these steps:
    found by their repetition over nearby pages, left out, their text kept.
 4. **Columns** (`etl/extract/columns.py`): columns by alignment, headings across them, table
    cells and wrapped labels, reading order.
-5. **Blank lines** come back from the vertical space: a gap of n line heights between two
-   lines of a column gives n - 1 blank lines (a paragraph break; none between two table
-   rows). The first line of a column is marked `fresh`: a paragraph does not run on into it.
+5. **Blank lines** come back from the vertical space: a gap of two line heights or more
+   between two lines of a column gives a blank line (a paragraph break; `MAX_BLANKS`; none
+   between two table rows). The first line of a column is marked `fresh`: a paragraph does not run on into it.
 
 Each line's `SourceRef` names the page and the box of its characters (x0, top, x1, bottom in PDF
 points from the page's top left), and its place in the stream (for ordering). The document's
@@ -47,6 +47,7 @@ from etl.extract.limits import PageNode, PageTooLarge, StreamTooLarge, bounded_s
 from etl.source import Document, Line, PageAudit, SourceRef
 
 _FIX = "give a PDF with a text layer, or the report's text as a .txt file in raw/"
+MAX_BLANKS = 1  # a wide gap is one paragraph break, as a text export writes it (never two blank lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +208,7 @@ def _layout(pdf: Any, page: Any, number: int) -> Any:
 
 
 def _with_blank_lines(pages: list[PageText], display: str) -> Iterator[Line]:
-    """The document's lines, with the blank lines the vertical space between two lines of a
+    """The document's lines, with the blank line the vertical space between two lines of a
     column stands for (a paragraph break; none between table rows). Space above a column's first
     line or below its last stands for nothing: where a column starts, the line says so
     (`Line.fresh`)."""
@@ -223,6 +224,7 @@ def _with_blank_lines(pages: list[PageText], display: str) -> Iterator[Line]:
                 if previous is not None and not (previous.table_row or x.table_row):
                     gap = x.baseline - previous.baseline
                     blanks = _slots(gap, leading) - 1 if leading else int(gap > 1.8 * previous.size)
+                    blanks = min(blanks, MAX_BLANKS)
                     for _ in range(blanks):
                         number += 1
                         yield Line("", SourceRef(display, line=number, page=page.number))
