@@ -164,3 +164,19 @@ def test_pairwise_layouts_give_the_text_rows(tmp_path: Path, n: int) -> None:
     want = _rows(bytes_to_document("\n".join(text).encode("utf-8"), f"{name}.txt"))
     assert want["programmes"] and want["region_countries"]
     assert _rows(path_to_document(path)) == want
+
+
+def test_a_cached_pdf_keeps_its_pages(tmp_path: Path) -> None:
+    """A PDF read from the cache gives the same pages table as when it was read."""
+    from etl.pipeline import build
+    from tests.conftest import read
+
+    report = excerpt("amounts_printed_before_their_heading")
+    path = tmp_path / "report.pdf"
+    g.render_report(report.lines, path, tables=report.tables)
+    said: list[str] = []
+    build([path], tmp_path / "out", cache=tmp_path / "cache")
+    first = read(tmp_path / "out", "pages")
+    build([path], tmp_path / "out", cache=tmp_path / "cache", progress=said.append)
+    assert any("read from" in line for line in said)
+    assert read(tmp_path / "out", "pages") == first and len(first) >= 2
