@@ -7,21 +7,22 @@
    starts where the other lines of its column run on or start elsewhere, so it starts no
    column; a column that starts on a single row (the last line of a text) does when nothing
    crosses it and the gap before it is more than twice the row's other gaps (not the word
-   space of a justified line).
-   An edge where only amounts (or "USD", "Funded") start is a table's amount column, not a
-   page column: a table printed across the page is one column.
+   space of a justified line). An edge where only amounts (or "USD", "Funded") start is a
+   table's amount column, not a page column: a table printed across the page is one column.
 2. **Bands.** A piece of several words across a column start (a heading over the columns) cuts
-   the page into bands, read top to bottom; a single word across one (an amount wider than its
-   column) stays in the column it starts in.
+   the page into bands, read top to bottom, the other pieces of its row with it; a single word
+   across one (an amount wider than its column) stays in the column it starts in.
 3. **Lines.** In each band, each column top to bottom; the pieces of a row in a column are one
    line (words set far apart in a justified line stay together), except a table's cells: an
    amount (or "USD", "Funded") set apart from the rest (`CELL_GAP` font sizes, and more than
    twice any other gap of the row: not a justified line's word space) is a line of its own,
-   after its label. A label wrapped onto
-   the rows below is joined to it first: a row holding one piece, at the label's left edge,
-   right below it, in the label's font, no amount and ending before the amount, continues the
-   label when its first word would not have fitted before the amount (`WRAP_GAP` font sizes
-   from it), or when the next row is a table row again (or there is none: the column ends).
+   after its label. A label wrapped onto the rows below is joined to it first: a row holding
+   one piece, at the label's left edge, right below it, in the label's font, no amount and
+   ending before the amount, continues the label when its first word would not have fitted
+   before the amount (`WRAP_GAP` font sizes from it), or when the next row is a table row again
+   (or there is none: the column ends).
+
+Every piece goes into exactly one line: the characters of a page's lines are its body's.
 """
 
 from __future__ import annotations

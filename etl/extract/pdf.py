@@ -13,7 +13,8 @@ A PDF is read by position, never by its text, in these steps:
    cells and wrapped labels, reading order.
 5. **Blank lines** come back from the vertical space: a gap of two line heights or more
    between two lines of a column gives a blank line (a paragraph break; `MAX_BLANKS`; none
-   between two table rows). The first line of a column is marked `fresh`: a paragraph does not run on into it.
+   between two table rows). The first line of a column is marked `fresh`: a paragraph does
+   not run on into it.
 
 Each line's `SourceRef` names the page and the box of its characters (x0, top, x1, bottom in PDF
 points from the page's top left), and its place in the stream (for ordering). The document's
