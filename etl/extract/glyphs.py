@@ -17,15 +17,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 GAP = 0.8  # a gap wider than this many font sizes, with no space drawn in it, separates two pieces
 WORD_GAP = 0.15  # ... and this many, between two characters of a piece, is a space (Times' is 0.25)
 ROW = 1.0  # characters whose baselines are this close (points) share a row
 
 
-@dataclass(frozen=True, slots=True)
-class Glyph:
+class Glyph(NamedTuple):  # a tuple: made for every character drawn, it must be cheap
     text: str
     x0: float
     x1: float

@@ -17,7 +17,8 @@ or exhaust the machine is refused with a `too-large` line instead.
   max_length)`), so memory never grows past it; a stream cut short or with a bad checksum
   gives what it holds, as pdfminer's does.
 - **Objects on a page** (`MAX_PAGE_OBJECTS`: characters, paths and images): a small content
-  stream can draw millions of characters, each a Python object; counted as pdfminer draws.
+  stream can draw millions of characters, each a Python object; counted as pdfminer draws them
+  (the character codes of each string before it is drawn).
 """
 
 from __future__ import annotations

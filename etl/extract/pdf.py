@@ -186,21 +186,21 @@ def _layout(pdf: Any, page: Any, number: int) -> Any:
     class Counted(PDFPageAggregatorWithMarkedContent):
         drawn = 0
 
-        def _count(self) -> None:
-            self.drawn += 1
+        def _count(self, objects: int) -> None:
+            self.drawn += objects
             if self.drawn > limits.MAX_PAGE_OBJECTS:
                 raise PageTooLarge()
 
-        def render_char(self, *args: Any, **kwargs: Any) -> Any:
-            self._count()
-            return super().render_char(*args, **kwargs)
+        def render_string(self, textstate: Any, seq: Any, *args: Any, **kwargs: Any) -> Any:
+            self._count(sum(len(x) for x in seq if isinstance(x, bytes)))  # character codes, before drawing
+            return super().render_string(textstate, seq, *args, **kwargs)
 
         def paint_path(self, *args: Any, **kwargs: Any) -> Any:
-            self._count()
+            self._count(1)
             return super().paint_path(*args, **kwargs)
 
         def render_image(self, *args: Any, **kwargs: Any) -> Any:
-            self._count()
+            self._count(1)
             return super().render_image(*args, **kwargs)
 
     device = Counted(pdf.rsrcmgr, pageno=number, laparams=pdf.laparams)
