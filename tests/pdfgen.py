@@ -416,6 +416,7 @@ class Row:
     box: bool = False  # inside a programme box
     justify: bool = False  # stretched to the column's width
     index: int | None = None  # the line of the text it draws (of a box line with its amount: the box line)
+    size: float = 0.0  # a table label's size where its longest word needs it smaller (0: the layout's)
 
     @property
     def slots(self) -> int:
@@ -469,7 +470,8 @@ def table_rows(spec: TableSpec, layout: Layout) -> list[Row]:
     def row(label: str, amount: str, bold: bool = False) -> Row:
         face = layout.bold if bold else layout.regular
         room = layout.column_width - text_width(amount, face, layout.size) - layout.size
-        return Row(label=tuple(_wrap(label, room, face, layout.size)), amount=amount, bold=bold)
+        size = label_size(label, room, face, layout.size)
+        return Row(label=tuple(_wrap(label, room, face, size)), amount=amount, bold=bold, size=size)
 
     rows = [Row(text=TABLE_TITLE, bold=True), Row(text=spec.region_title, bold=True)]
     for header, items in (("Country", spec.countries), ("Programmatic area", spec.areas)):
@@ -533,7 +535,7 @@ def _draw_row(c: Canvas, row: Row, x: float, y: float, layout: Layout) -> None:
     if row.label:
         face = layout.bold if row.bold else layout.regular
         for k, text in enumerate(row.label):
-            _draw(c, text, x, y - k * layout.leading, face, layout.size)
+            _draw(c, text, x, y - k * layout.leading, face, row.size or layout.size)
         _draw(c, row.amount, x + layout.column_width, y, face, layout.size, align="right")
     elif row.text:
         _draw_body_line(c, row.text, x, y, layout, bold=row.bold, justify=row.justify)
@@ -556,11 +558,13 @@ def _draw_body_line(
     size = fit_size(text, width, face, layout.size)
     natural = text_width(text, face, size)
     if natural > width:
+        c.saveState()  # the horizontal scaling (Tz) is graphics state: it would outlive the line
         t = c.beginText(x, y)
         t.setFont(_font(face), size)
         t.setHorizScale(math.floor(width / natural * 10000) / 100)
         t.textOut(text)
         c.drawText(t)
+        c.restoreState()
         return
     if layout.justify == "words":  # each word placed; a run of several spaces stays inside a piece
         pieces = re.split(r"(?<=\S) (?=\S)", text)
@@ -687,7 +691,7 @@ class _TableGeometry:
 
 
 # a table row as drawn: (label lines, amount, bold)
-_Row = tuple[list[str], str, bool]
+_Row = tuple[list[str], str, bool, float]  # (label lines, amount, bold, the label's size)
 
 
 def _table_rows(
@@ -699,9 +703,17 @@ def _table_rows(
     def row(label: str, amount: str, bold: bool = False) -> _Row:
         face = layout.bold if bold else layout.regular
         room = min(wrap, span - text_width(amount, face, layout.size) - layout.size)
-        return (_wrap(label, room, face, layout.size), amount, bold)
+        size = label_size(label, room, face, layout.size)
+        return (_wrap(label, room, face, size), amount, bold, size)
 
     return [row(header, "USD", True), *(row(label, amount) for label, amount in rows), row(TOTAL_LABEL, total, True)]
+
+
+def label_size(label: str, room: float, face: str, size: float) -> float:
+    """The size a table label is drawn at: ``size``, or smaller where its longest word alone is
+    wider than the room before its amount (a label wraps at spaces, never inside a word)."""
+    widest = max((text_width(word, face, size) for word in label.split()), default=0.0)
+    return size if widest <= room else math.floor(size * room / widest * 100) / 100
 
 
 def _wrap(text: str, width: float, face: str, size: float) -> list[str]:
@@ -726,10 +738,10 @@ def _draw_table_part(
     """
     drawn = _fitting(rows, top, g)
     y = top
-    for label_lines, amount, bold in rows[:drawn]:
+    for label_lines, amount, bold, size in rows[:drawn]:
         face = layout.bold if bold else layout.regular
         for k, text in enumerate(label_lines):
-            _draw(c, text, label_x, y - k * g.step, face, layout.size)
+            _draw(c, text, label_x, y - k * g.step, face, size)
         _draw(c, amount, amount_right, y, face, layout.size, align="right")
         y -= len(label_lines) * g.step
     rest = rows[drawn:]
@@ -739,7 +751,7 @@ def _draw_table_part(
 def _fitting(rows: list[_Row], top: float, g: _TableGeometry) -> int:
     """How many of the rows fit from baseline ``top`` down (the header row and one more always do)."""
     y = top
-    for drawn, (label_lines, _, _) in enumerate(rows):
+    for drawn, (label_lines, *_) in enumerate(rows):
         if drawn > 1 and y - (len(label_lines) - 1) * g.step < g.lowest:
             return drawn
         y -= len(label_lines) * g.step
@@ -1147,7 +1159,7 @@ def _table_page_reading(spec: TableSpec, layout: Layout) -> list[str]:
     while first or any(parts):
         for n, rows in enumerate(parts):
             drawn = _fitting(rows, g.first_top if first else g.continued_top, g)
-            out += [text for label, amount, _ in rows[:drawn] for text in (" ".join(label), amount)]
+            out += [text for label, amount, *_ in rows[:drawn] for text in (" ".join(label), amount)]
             parts[n] = [rows[0], *rows[drawn:]] if rows[drawn:] else []
         first = False
     return out

@@ -5,10 +5,12 @@
    lines) that reach past it start there too: at most `CROSSING_SHARE` as many rows have a piece
    across it or starting just right of it (`INDENT`). An indent, or a word of a justified line,
    starts where the other lines of its column run on or start elsewhere, so it starts no
-   column; a column that starts on a single row (the last line of a text) does when nothing
-   crosses it and the gap before it is more than twice the row's other gaps (not the word
-   space of a justified line). An edge where only amounts (or "USD", "Funded") start is a
-   table's amount column, not a page column: a table printed across the page is one column.
+   column. On one of its rows at least, the gap before it must be more than twice the gaps of
+   the line on its left (a gutter, not the word space of a justified line), unless `ALIGNED` rows start
+   there: so a column starting on a single row (the last line of a text) is found when nothing
+   crosses it, and the last words of two justified lines that happen to line up are none. An
+   edge where only amounts (or "USD", "Funded") start is a table's amount column, not a page
+   column: a table printed across the page is one column.
 2. **Bands.** A piece of several words across a column start (a heading over the columns) cuts
    the page into bands, read top to bottom, the other pieces of its row with it; a single word
    across one (an amount wider than its column) stays in the column it starts in.
@@ -40,6 +42,7 @@ from etl.extract.glyphs import Segment
 ALIGN = 1.0  # points: left edges this close are one edge
 NEAR = 3  # lines above and below a column's rows where pieces crossing its start are counted
 CROSSING_SHARE = 0.25  # rows against a column start, at most this share of the rows that start there
+ALIGNED = 3  # rows starting at one x make a column start even with no gutter before it on any of them
 INDENT = 3.0  # font sizes: a piece starting this close right of a would-be column start is against it
 LEFT_TEXT = 4.0  # font sizes: the widest piece left of a column start is at least this wide
 CELL_GAP = 0.9  # font sizes between a label and an amount printed on its row, at least
@@ -110,7 +113,7 @@ def column_starts(segments: Sequence[Segment]) -> list[float]:
         if not left or max(left) < LEFT_TEXT * cluster[0].size:
             continue  # no text on its left (bullets or numbers are none): not a second column
         support = against = 0
-        alone = True
+        gutters = 0  # rows whose gap before x is a gutter, not a word space
         for row, row_ends in zip(rows[low:high], ends[low:high], strict=True):
             k = bisect.bisect_right(row_ends, x + ALIGN)  # the first piece reaching past x
             if k == len(row):
@@ -118,21 +121,23 @@ def column_starts(segments: Sequence[Segment]) -> list[float]:
             piece = row[k]
             if abs(piece.x0 - x) <= ALIGN:
                 support += 1
-                alone = row_gap(row, k)
+                gutters += row_gap(row, k, starts[-1])
             elif piece.x0 < x or piece.x0 - x <= INDENT * piece.size:
                 against += 1  # a piece across x, or one starting just right of it (a word after a gap)
-        if support and against <= CROSSING_SHARE * support and (support > 1 or alone):
+        if support and against <= CROSSING_SHARE * support and (gutters or support >= ALIGNED):
             starts.append(x)
     return starts
 
 
-def row_gap(row: list[Segment], k: int) -> bool:
+def row_gap(row: list[Segment], k: int, since: float) -> bool:
     """Is the gap before the row's k-th piece a gutter rather than a word space: more than twice
-    any other gap of the row (or the row's only gap, or no piece before it)?"""
-    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(row)]
+    the gaps between the pieces before it that start at or right of `since` (the column on its
+    left: its line's word spaces; other gutters do not count)? True with no piece before it."""
     if k == 0:
         return True
-    return gaps[k - 1] > 2 * max((g for j, g in enumerate(gaps) if j != k - 1), default=0.0)
+    left = [j for j in range(k) if row[j].x0 >= since - ALIGN]
+    words = [row[j].x0 - row[j - 1].x1 for j in left if j - 1 in left]
+    return row[k].x0 - row[k - 1].x1 > 2 * max(words, default=0.0)
 
 
 def _rows(segments: Sequence[Segment]) -> list[list[Segment]]:
@@ -179,7 +184,7 @@ def _column_lines(segments: list[Segment], column: int, band: int) -> list[Place
             n += 1
         for s in row:
             box = (s.x0, s.top, s.x1, s.bottom)
-            out.append(Placed(s.text, box, s.baseline, column, band, s.size, len(row) > 1, s.glyphs))
+            out.append(Placed(s.text.rstrip(), box, s.baseline, column, band, s.size, len(row) > 1, s.glyphs))
         n += 1
     return out
 
@@ -198,8 +203,10 @@ def _cells(row: list[Segment]) -> list[Segment]:
 
 
 def _join(first: Segment, second: Segment) -> Segment:
+    """Two pieces as one: the spaces drawn between them kept, one put where none is drawn."""
+    spaced = first.text[-1:].isspace() or second.text[:1].isspace()
     return Segment(
-        f"{first.text} {second.text.strip()}",
+        first.text + second.text if spaced else f"{first.text} {second.text}",
         first.x0,
         max(first.x1, second.x1),
         min(first.top, second.top),

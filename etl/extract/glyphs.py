@@ -137,21 +137,26 @@ def _deduplicated(row: list[Glyph]) -> list[Glyph]:
 
 
 def _segments(row: list[Glyph]) -> Iterator[Segment]:
-    run: list[Glyph] = []
+    runs: list[list[Glyph]] = []
     for g in row:
-        if run and g.x0 - run[-1].x1 > GAP * max(g.size, run[-1].size, 1.0):
-            yield from _segment(run)
-            run = []
-        run.append(g)
-    if run:
-        yield from _segment(run)
+        if runs and g.x0 - runs[-1][-1].x1 > GAP * max(g.size, runs[-1][-1].size, 1.0):
+            runs.append([])
+        if not runs:
+            runs.append([])
+        runs[-1].append(g)
+    spaces = ""  # spaces drawn apart from any text (a justified line's double space): kept with the next piece
+    for run in runs:
+        if all(g.text.isspace() for g in run):
+            spaces += "".join(g.text for g in run)
+            continue
+        yield _segment(run, spaces)
+        spaces = ""
 
 
-def _segment(run: list[Glyph]) -> Iterator[Segment]:
+def _segment(run: list[Glyph], spaces: str) -> Segment:
+    """A piece of a row; its text keeps the spaces drawn around it (`spaces` before it)."""
     ink = [g for g in run if not g.text.isspace()]
-    if not ink:
-        return
-    text = ""
+    text = spaces
     first_word = None
     previous = None
     for g in run:
@@ -165,8 +170,8 @@ def _segment(run: list[Glyph]) -> Iterator[Segment]:
         previous = g
     sizes = Counter(round(g.size, 1) for g in ink)
     fonts = Counter(g.font for g in ink)
-    yield Segment(
-        text.rstrip(),
+    return Segment(
+        text,
         run[0].x0,
         max(g.x1 for g in ink),
         min(g.top for g in ink),
