@@ -40,7 +40,7 @@ import regex
 from etl.extract.glyphs import Segment
 
 ALIGN = 1.0  # points: left edges this close are one edge
-NEAR = 3  # lines above and below a column's rows where pieces crossing its start are counted
+NEAR = 6  # lines above and below a column's rows where pieces crossing its start are counted
 CROSSING_SHARE = 0.25  # rows against a column start, at most this share of the rows that start there
 ALIGNED = 3  # rows starting at one x make a column start even with no gutter before it on any of them
 INDENT = 3.0  # font sizes: a piece starting this close right of a would-be column start is against it
