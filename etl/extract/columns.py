@@ -227,7 +227,7 @@ def _continues(row: list[Segment], last: float, following: list[Segment], after:
     label, amount, nxt = row[0], row[1], following[0]
     if abs(nxt.x0 - label.x0) > ALIGN or not 0 < nxt.baseline - last <= 2.0 * label.size or CELL.match(nxt.text):
         return False
-    if (nxt.font, nxt.size) != (label.font, label.size):
+    if nxt.font != label.font or abs(nxt.size - label.size) > 0.05 * label.size:
         return False  # a label goes on in its own font
     if nxt.x1 > amount.x0:
         return False  # a line running on under the amount: text, not a label
