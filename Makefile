@@ -45,9 +45,9 @@ test: $(DEV)
 bench: $(DEV)
 	$(BIN)/python -m tests.bench
 
-## fuzz: 10,000 mutated excerpts of the report through the pipeline (README: Bad input)
+## fuzz: 10,000 mutated excerpts of the report through the pipeline, 10,000 mutated PDFs through the PDF reader (README: Bad input)
 fuzz: $(DEV)
-	FUZZ_EXAMPLES=10000 $(BIN)/pytest -q tests/test_fuzz.py -p no:cacheprovider
+	FUZZ_EXAMPLES=10000 $(BIN)/pytest -q tests/test_fuzz.py tests/test_fuzz_pdf.py -p no:cacheprovider
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

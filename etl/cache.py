@@ -24,6 +24,7 @@ from etl.resolve.solver import solver_settings
 from etl.validate import PER_REPORT, Rows
 from schemas.rows import (
     DocumentLineRow,
+    PageRow,
     ProgrammeRow,
     ProjectRow,
     RegionAreaRow,
@@ -36,6 +37,7 @@ from schemas.rows import (
 DEFAULT = Path(".cache") / "mi-etl"
 _MODELS: dict[str, Any] = {
     "reports": ReportRow,
+    "pages": PageRow,
     "regions": RegionRow,
     "region_countries": RegionCountryRow,
     "region_areas": RegionAreaRow,

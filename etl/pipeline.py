@@ -171,6 +171,7 @@ def _write(report: BuildReport, rows: Rows, out: Path, say: Callable[[str], None
     }
     by_table: dict[str, Sequence[BaseModel]] = {
         "reports": rows.reports,
+        "pages": rows.pages,
         "regions": rows.regions,
         "region_countries": rows.region_countries,
         "region_areas": rows.region_areas,

@@ -43,10 +43,28 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
+class PageAudit:
+    """Where every character drawn on one page of a PDF went (spaces not counted): into the
+    document's lines, or left out as running header, footer or page number (`furniture`, whose
+    texts are kept), as text turned sideways or upside down (`turned`), or as a copy printed over
+    itself (`overprinted`, fake bold). `drawn` is the sum of the other four."""
+
+    page: int
+    drawn: int
+    in_lines: int
+    furniture: int
+    turned: int
+    overprinted: int
+    furniture_text: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """A raw file turned into a stream of lines, the input of segmentation."""
+    """A raw file turned into a stream of lines, the input of segmentation; a PDF's also says
+    what became of the characters of each page (`pages`; empty for text)."""
 
     path: str
     sha256: str
     lines: tuple[Line, ...]
     kind: str = "text"
+    pages: tuple[PageAudit, ...] = ()

@@ -30,6 +30,25 @@ class ReportRow(Row):
     lines: int
 
 
+class PageRow(Row):
+    source_file: str
+    page: int
+    report_id: str | None
+    chars_drawn: int
+    chars_in_lines: int
+    chars_furniture: int
+    chars_turned: int
+    chars_overprinted: int
+    furniture: list[str]
+
+    @model_validator(mode="after")
+    def _accounted(self) -> Self:
+        parts = self.chars_in_lines + self.chars_furniture + self.chars_turned + self.chars_overprinted
+        if parts != self.chars_drawn:
+            raise ValueError(f"{self.chars_drawn} characters drawn, {parts} accounted for")
+        return self
+
+
 class RegionRow(Row):
     report_id: str
     region_id: RegionId

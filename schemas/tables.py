@@ -48,7 +48,6 @@ class TableSpec:
         )
 
 
-
 def _c(name: str, type_: pa.DataType, description: str, nullable: bool = False) -> Column:
     return Column(name, type_, nullable, description)
 
@@ -94,6 +93,34 @@ TABLES: dict[str, TableSpec] = {
                 _c("lines", pa.int32(), "lines of text read from the file"),
             ),
             ("report_id",),
+        ),
+        TableSpec(
+            "pages",
+            "One row per page of each PDF read: where every character drawn on it went (spaces not counted):"
+            " chars_drawn = chars_in_lines + chars_furniture + chars_turned + chars_overprinted. No rows for text"
+            " input.",
+            (
+                _c("source_file", STR, "path of the raw PDF, relative to the build's working folder"),
+                _c("page", pa.int32(), "page number in the file (1-based), as in source_ref's #pPAGE"),
+                _c("report_id", DICT, "the report the file is; null for an IOM Development Fund project page", True),
+                _c("chars_drawn", pa.int32(), "characters drawn on the page"),
+                _c("chars_in_lines", pa.int32(), "characters read into the document's lines"),
+                _c(
+                    "chars_furniture",
+                    pa.int32(),
+                    "characters left out as running header, footer or page number (told by their repetition on"
+                    " nearby pages)",
+                ),
+                _c("chars_turned", pa.int32(), "characters left out as text turned sideways or upside down"),
+                _c(
+                    "chars_overprinted",
+                    pa.int32(),
+                    "characters left out as copies printed over their own character (fake bold, read once)",
+                ),
+                _c("furniture", pa.list_(pa.string()), "the rows left out as furniture, as printed (top row first)"),
+            ),
+            ("source_file", "page"),
+            (ForeignKey(("report_id",), "reports", ("report_id",), partial=True),),
         ),
         TableSpec(
             "regions",
@@ -232,7 +259,6 @@ TABLES: dict[str, TableSpec] = {
                     "description",
                     STR,
                     "the programme's text as printed after its amount (empty if none); an initiative's text",
-                    True,
                 ),
                 _c("target_populations", pa.list_(pa.string()), "the lines under its 'Target populations'"),
                 _c(

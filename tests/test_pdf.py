@@ -22,6 +22,7 @@ from etl.gazetteer import load_gazetteer
 from etl.pipeline import BuildReport, build
 from etl.segment.regions import document_to_regions
 from etl.segment.table import lines_to_table
+from etl.source import Document
 from tests import pdfgen as g
 from tests.conftest import RAW, ROOT, failing_build, read
 
@@ -63,9 +64,9 @@ def region_built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     text = folder / f"{region_id}.txt"
     text.write_text("\n".join(excerpt) + "\n", encoding="utf-8")
     build([text], folder / "out-text")
-    kept, tables = g.with_table_pages(excerpt, folder / "out-text")
+    report = g.with_table_pages(excerpt, folder / "out-text")
     pdf = folder / f"{region_id}.pdf"
-    g.render_report(kept, pdf, tables=tables, follow_marks=True)
+    g.render_report(report.lines, pdf, tables=report.tables, layout=g.Layout(follow_marks=True))
     build([pdf], folder / "out-pdf", jobs=2)
     return folder / "out-text", folder / "out-pdf", region_id
 
@@ -96,6 +97,22 @@ def test_pdf_rows_name_their_page_and_box(region_built: tuple[Path, Path, str]) 
 
 def test_text_rows_have_no_box(built_2015: tuple[Path, BuildReport]) -> None:
     assert {r["source_box"] for r in read(built_2015[0], "region_countries")} == {None}
+    assert read(built_2015[0], "pages") == []
+
+
+def test_pdf_pages_account_for_every_character(region_built: tuple[Path, Path, str]) -> None:
+    """The pages table: one row per page; every character drawn is in the lines but the running
+    header and the page number, which are named."""
+    _, pdf_out, region_id = region_built
+    pages = read(pdf_out, "pages")
+    with pdfplumber.open(pdf_out.parent / f"{region_id}.pdf") as pdf:
+        assert [p["page"] for p in pages] == list(range(1, len(pdf.pages) + 1))
+    assert {p["report_id"] for p in pages} == {"mi-2015"}
+    for p in pages:
+        assert p["furniture"] == [g.HEADER_TEXT, str(p["page"])]
+        assert p["chars_furniture"] == g.furniture_glyphs(g.DEFAULT_LAYOUT, [p["page"]])
+        assert p["chars_in_lines"] == p["chars_drawn"] - p["chars_furniture"] > 0
+        assert p["chars_turned"] == p["chars_overprinted"] == 0
 
 
 def _texts(path: Path) -> list[str]:
@@ -158,6 +175,44 @@ _PROSE = [
 ]
 
 
+def test_a_piece_beside_a_heading_across_the_columns_is_kept(tmp_path: Path) -> None:
+    """A piece on the baseline of a heading across both columns (found by the PDF fuzzer: it was
+    in no band, so it was lost without a count): read with the heading, after it."""
+
+    def draw(c: Canvas) -> None:
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(50, 760, g.HEADING_TEXT)  # to x = 480 or so, across the gutter
+        c.setFont("Helvetica", 8.5)
+        c.drawRightString(545, 760, "2015")
+        for k in range(6):
+            c.drawString(50, 730 - 11 * k, f"left column line {k}")
+            c.drawString(310, 730 - 11 * k, f"right column line {k}")
+
+    texts = _page(tmp_path / "beside.pdf", draw)
+    assert texts == [
+        g.HEADING_TEXT,
+        "2015",
+        *(f"left column line {k}" for k in range(6)),
+        *(f"right column line {k}" for k in range(6)),
+    ]
+    (audit,) = path_to_document(tmp_path / "beside.pdf").pages
+    assert audit.in_lines == audit.drawn
+
+
+def test_a_line_far_below_the_others_is_one_paragraph_break_away(tmp_path: Path) -> None:
+    """Tiny lines close together, then one drawn far below the page (found by the PDF fuzzer: a
+    blank line per line height of the gap, millions of them, exhausted the memory)."""
+
+    def draw(c: Canvas) -> None:
+        c.setFont("Helvetica", 2)
+        for k in range(20):
+            c.drawString(50, 700 - 2.4 * k, f"line {k}")
+        c.drawString(50, -90_000, "far below")
+
+    doc = _pages(tmp_path / "far.pdf", draw)
+    assert [line.text for line in doc.lines] == [*(f"line {k}" for k in range(20)), "", "far below"]
+
+
 def test_justified_lines_stay_whole(tmp_path: Path) -> None:
     """Words set far apart (a justified line, no space drawn) are one line, not table cells."""
 
@@ -202,12 +257,26 @@ def test_a_table_across_the_page_keeps_its_rows(tmp_path: Path) -> None:
     assert _page(tmp_path / "wide-table.pdf", draw) == [x for row in rows for x in row]
 
 
-def test_header_footer_by_baseline_fake_bold_and_upside_down(tmp_path: Path) -> None:
+def _pages(path: Path, *pages: Callable[[Canvas], None], size: tuple[float, float] = A4) -> Document:
+    c = Canvas(str(path), pagesize=size)
+    for draw in pages:
+        c.setFont("Helvetica", 8.5)
+        draw(c)
+        c.showPage()
+    c.save()
+    return path_to_document(path)
+
+
+def _edges(number: int) -> Callable[[Canvas], None]:
+    """A page whose running header sits 30 pt from the top, its number 30 pt from the bottom, with
+    a heading 65 pt from the top (where a fixed band once cut), drawn twice (fake bold), and text
+    upside down."""
+
     def draw(c: Canvas) -> None:
-        c.drawString(50, g.PAGE_HEIGHT - 30, "Migration Initiatives 2015")  # running header
-        c.drawCentredString(g.PAGE_WIDTH / 2, 30, "17")  # page number
+        c.drawString(50, g.PAGE_HEIGHT - 30, "Migration Initiatives 2015")
+        c.drawCentredString(g.PAGE_WIDTH / 2, 30, str(number))
         c.setFont("Helvetica-Bold", 24)
-        c.drawString(50, g.PAGE_HEIGHT - 65, "EAST AND HORN")  # a heading reaching into the band
+        c.drawString(50, g.PAGE_HEIGHT - 65, "EAST AND HORN")
         c.drawString(50.4, g.PAGE_HEIGHT - 65, "EAST AND HORN")  # drawn twice: fake bold
         c.setFont("Helvetica", 8.5)
         c.drawString(50, 600, "Funding requirement (in USD)")
@@ -217,7 +286,72 @@ def test_header_footer_by_baseline_fake_bold_and_upside_down(tmp_path: Path) -> 
         c.drawString(0, 0, "upside down")
         c.restoreState()
 
-    assert _page(tmp_path / "edges.pdf", draw) == ["EAST AND HORN", "Funding requirement (in USD)"]
+    return draw
+
+
+def test_running_header_and_page_number_found_by_repetition(tmp_path: Path) -> None:
+    """Over three pages the header and the page numbers repeat (digits masked): they are left
+    out and named; the heading near the top is read, once; the upside-down text is counted."""
+    doc = _pages(tmp_path / "edges.pdf", *(_edges(n) for n in (7, 8, 9)))
+    assert [line.text for line in doc.lines if line.text] == ["EAST AND HORN", "Funding requirement (in USD)"] * 3
+    assert [a.furniture_text for a in doc.pages] == [("Migration Initiatives 2015", str(n)) for n in (7, 8, 9)]
+    heading, box, header, upside = (
+        len(t.replace(" ", "")) for t in ("EAST AND HORN", g.FUNDING_LINE, g.HEADER_TEXT, "upside down")
+    )
+    for a in doc.pages:  # one-digit page numbers
+        assert (a.in_lines, a.furniture, a.turned, a.overprinted) == (heading + box, header + 1, upside, heading)
+        assert a.drawn == a.in_lines + a.furniture + a.turned + a.overprinted
+
+
+def test_a_single_page_keeps_its_header(tmp_path: Path) -> None:
+    """One page repeats nothing: what sits where a header would is body text, never dropped for its place."""
+    doc = _pages(tmp_path / "one.pdf", _edges(17))
+    texts = [line.text for line in doc.lines if line.text]
+    assert texts == ["Migration Initiatives 2015", "EAST AND HORN", "Funding requirement (in USD)", "17"]
+    (audit,) = doc.pages
+    assert audit.furniture == 0 and audit.furniture_text == ()
+
+
+def _body(lines: list[str], x: float, first: float, step: float = 11.0) -> Callable[[Canvas], None]:
+    def draw(c: Canvas) -> None:
+        for k, text in enumerate(lines):
+            c.drawString(x, c._pagesize[1] - first - k * step, text)
+
+    return draw
+
+
+def _header_footer(number: int, header_top: float, footer_bottom: float) -> Callable[[Canvas], None]:
+    def draw(c: Canvas) -> None:
+        c.setFont("Helvetica", 7)
+        c.drawString(50, c._pagesize[1] - header_top, "Migration Initiatives 2015")
+        c.drawCentredString(c._pagesize[0] / 2, footer_bottom, str(number))
+        c.setFont("Helvetica", 8.5)
+
+    return draw
+
+
+def _both(*draws: Callable[[Canvas], None]) -> Callable[[Canvas], None]:
+    def draw(c: Canvas) -> None:
+        for d in draws:
+            d(c)
+
+    return draw
+
+
+def test_first_line_48pt_below_the_top_is_read(tmp_path: Path) -> None:
+    """A body whose first baseline is 48 pt below the page top (a 0.67 in margin) lost its first
+    line on every page to a fixed band; a header 56 pt from the top and a Letter footer 48 pt
+    from the bottom passed into the body. By repetition, all three are told right."""
+    from reportlab.lib.pagesizes import LETTER
+
+    pages = [[f"Programmatic area {n}", *(f"line {k} of page {n}" for k in range(5))] for n in range(3)]
+    draws = [_both(_header_footer(n + 1, 20, 48), _body(lines, 50, 48)) for n, lines in enumerate(pages)]
+    doc = _pages(tmp_path / "tight.pdf", *draws, size=LETTER)
+    assert [line.text for line in doc.lines if line.text] == [t for lines in pages for t in lines]
+    draws = [_both(_header_footer(n + 1, 56, 48), _body(lines, 50, 70)) for n, lines in enumerate(pages)]
+    doc = _pages(tmp_path / "low-header.pdf", *draws, size=LETTER)
+    assert [line.text for line in doc.lines if line.text] == [t for lines in pages for t in lines]
+    assert [a.furniture_text for a in doc.pages] == [("Migration Initiatives 2015", str(n)) for n in (1, 2, 3)]
 
 
 def test_pages_over_processes_read_the_same(tmp_path: Path) -> None:
@@ -228,27 +362,86 @@ def test_pages_over_processes_read_the_same(tmp_path: Path) -> None:
 
 
 _PRINTABLE = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=12)
+_LINES = st.lists(
+    st.one_of(st.just(""), st.lists(_PRINTABLE, min_size=1, max_size=6).map(" ".join)), min_size=1, max_size=150
+)
+_BARE = g.Layout(header=False, number="none")  # no furniture: a page of any length is all body
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    st.lists(
-        st.one_of(st.just(""), st.lists(_PRINTABLE, min_size=1, max_size=6).map(" ".join)), min_size=1, max_size=150
-    )
-)
+@given(_LINES)
 def test_any_column_text_comes_back_line_for_line(tmp_path: Path, lines: list[str]) -> None:
     """Lines flowed into columns and pages come back in order, and the blank lines between two
     lines of a column with them. (A blank line at the top or bottom of a column stands for
     nothing: the next column's first line is marked `fresh` instead.)"""
     assume(any(lines))
     path = tmp_path / "lines.pdf"
-    g.render_report(lines, path)
+    g.render_report(lines, path, layout=_BARE)
     doc = path_to_document(path)
     got = [line.text for line in doc.lines]
     assert [t for t in got if t] == [t for t in lines if t]
     assert got.count("") <= lines.count("")
     starts = [n for n, line in enumerate(doc.lines) if line.fresh]
     assert starts and starts[0] == 0
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.one_of(st.just(""), st.lists(_PRINTABLE, min_size=1, max_size=6).map(" ".join)),
+        min_size=2 * g.LINES_PER_COLUMN + 1,
+        max_size=5 * g.LINES_PER_COLUMN,
+    )
+)
+def test_furniture_of_any_report_is_left_out_and_only_it(tmp_path: Path, lines: list[str]) -> None:
+    """Over two pages or more the running header and the page numbers are left out, and every
+    other character drawn is in the lines."""
+    path = tmp_path / "lines.pdf"
+    pages = g.render_report(lines, path)
+    assume(pages > 1)
+    doc = path_to_document(path)
+    assert [line.text for line in doc.lines if line.text] == [t for t in lines if t]
+    assert sum(a.furniture for a in doc.pages) == g.furniture_glyphs(g.DEFAULT_LAYOUT, range(1, pages + 1))
+    assert sum(a.in_lines for a in doc.pages) == sum(len(t.replace(" ", "")) for t in lines)
+    assert all(a.drawn == a.in_lines + a.furniture and not a.turned and not a.overprinted for a in doc.pages)
+
+
+# --- defects of two-column pages ------------------------------------------------------------------
+
+_PROSE_LINES = [line for line in LINES[799:1000] if len(line) > 40][:60]
+
+
+def _reads_back(path: Path, lines: list[str], layout: g.Layout, tables: dict[int, g.TableSpec] | None = None) -> None:
+    g.render_report(lines, path, layout=layout, tables=tables)
+    assert _texts(path) == g.expected_lines(lines, layout, tables)
+
+
+def test_a_right_column_of_short_table_lines_is_no_table_across(tmp_path: Path) -> None:
+    """Prose on the left, a table's short lines (country, amount, blank) on the right: rows that
+    line up do not make the page a table across (the columns were read interleaved, "Migration
+    Initiatives 2015 Kazakhstan"), with a 72 pt top margin, Times 9.5, a 12 pt gutter, justified."""
+    table = [x for n, name in enumerate(NAMES[40:60], start=1) for x in (name, f"{n},500,000", "")]
+    lines = [*_PROSE_LINES[:45], f" {table[0]}", *table[1:]]  # the right column starts at the text's mark
+    layout = g.Layout(margin_top=72.0, font="Times", size=9.5, gutter=12.0, justify="spacing", follow_marks=True)
+    _reads_back(tmp_path / "table-column.pdf", lines, layout)
+
+
+def test_short_lines_and_one_right_aligned_amount_keep_their_gutter(tmp_path: Path) -> None:
+    """A left column of short lines and one amount right-aligned on its box line: the hole inside
+    the column is wider than the 23 pt gutter, yet the gutter is where the right column starts."""
+    short = ["Target populations", "Migrants", "Returnees", "", "Migration Health", g.FUNDING_LINE, "", "4,000,000"]
+    lines = [*short * 6, f" {_PROSE_LINES[0]}", *_PROSE_LINES[1:48]]
+    layout = g.Layout(gutter=23.0, amount_on_box_line=True, follow_marks=True)
+    _reads_back(tmp_path / "short-lines.pdf", lines, layout)
+
+
+def test_a_box_line_amount_keeps_the_label_and_the_prose_apart(tmp_path: Path) -> None:
+    """The amount on the "Funding requirement (in USD)" line: the prose after it is no wrapped
+    label, so the line, the amount and the prose are three lines."""
+    lines = ["Migration Health", g.FUNDING_LINE, "", "4,000,000", *_PROSE_LINES[:4]] * 30  # two pages
+    layout = g.Layout(amount_on_box_line=True)
+    _reads_back(tmp_path / "box-line.pdf", lines, layout)
+    assert _texts(tmp_path / "box-line.pdf")[:4] == ["Migration Health", g.FUNDING_LINE, "4,000,000", _PROSE_LINES[0]]
 
 
 # --- bad PDFs ----------------------------------------------------------------------------------

@@ -360,3 +360,25 @@ def test_whole_report_renders(tmp_path: Path) -> None:
     pages = g.render_report(LINES, tmp_path / "whole.pdf", cover=True)
     assert pages == 256
     assert len(LINES) == 32_556
+
+
+def test_cli_layout_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "cli.pdf"
+    assert g.main([str(RAW), str(out), "--lines", "800:1000", "--layout", "columns=3", "--layout", "font=Times"]) == 0
+    with pdfplumber.open(out) as pdf:
+        starts = {round(c["x0"], 1) for c in pdf.pages[0].chars if c["fontname"] == "Times-Roman" and c["size"] > 8}
+    layout = g.Layout(columns=3, font="Times")
+    assert {round(layout.column_x0(k), 1) for k in range(3)} <= starts
+    with pytest.raises(SystemExit) as e:
+        g.main([str(RAW), str(out), "--layout", "columns=4"])
+    assert e.value.code == 2
+    assert "--layout columns=4: not one of" in capsys.readouterr().err
+
+
+def test_pairwise_layouts_hold_every_pair_of_option_values() -> None:
+    layouts = g.pairwise_layouts()
+    names = list(g.LAYOUT_OPTIONS)
+    for a, b in itertools.combinations(names, 2):
+        held = {(getattr(x, a), getattr(x, b)) for x in layouts}
+        assert held == set(itertools.product(g.LAYOUT_OPTIONS[a], g.LAYOUT_OPTIONS[b])), (a, b)
+    assert len(layouts) < 40  # far fewer than the 2 x 4 x 4 x ... combinations

@@ -22,7 +22,7 @@ from etl.errors import Unaccounted
 from etl.resolve.figures import RegionFigures
 from etl.resolve.multiregional import InitiativeFigure
 from etl.segment import RegionSegment, Segments
-from etl.segment.lexicon import is_target_populations, parse_amount
+from etl.segment.lexicon import NAME_LINES, is_target_populations, parse_amount
 from etl.segment.project import ProjectSheet
 from etl.source import Document
 from schemas.types import LineRole
@@ -185,9 +185,12 @@ def _label_lines(doc: Document, index: int, text: str) -> list[int]:
     """The lines a table label was read from (a label may run over two or three)."""
     out = [index]
     joined = doc.lines[index].text.strip()
-    while joined != text.strip() and index + len(out) < len(doc.lines) and len(out) < 3:
-        joined = f"{joined} {doc.lines[index + len(out)].text.strip()}"
-        out.append(index + len(out))
+    k = index + 1
+    while joined != text.strip() and k < len(doc.lines) and len(out) < NAME_LINES:
+        if doc.lines[k].text.strip():  # a blank line within a name (an exporter's) stays blank
+            joined = f"{joined} {doc.lines[k].text.strip()}"
+            out.append(k)
+        k += 1
     return out
 
 

@@ -160,121 +160,164 @@ def _solve(
     relaxed: bool,
     lenient: bool = False,
 ) -> CellPlan:
-    m = Model()
-    unit = plan.unit
-    K = len(layout.tokens)
-    section_of = plan.token_section
-    table = layout.table
-    groups = {key: members for key, members in table_groups(layout).items() if key.startswith("area:")}
-    area_labels = [i for members in groups.values() for i in members]
-    area_amounts = sorted({t for i, t in plan.table_amount.items() if table.labels[i].kind == "area"})
-    present = [key.removeprefix("area:") for key in groups]
+    """One integer program: every amount's area, the table's area rows, the boxes printing none."""
+    m = _AreaModel(layout, plan, text, lenient)
+    m.pair_area_rows()
+    m.choose_areas()
+    m.place_unprinted()
+    m.one_amount_a_cell()
+    if not lenient:
+        m.keep_section_sums()
+    m.price_missing_boxes()
+    if not lenient:
+        m.add_area_sums(relaxed)
+    return m.solved(time_limit)
 
-    # --- which printed area amount is which area row
-    ap: dict[tuple[int, int], Var] = {}
-    mates = row_mates(layout)
-    for i in area_labels:
-        for t in area_amounts:
-            ap[i, t] = var = m.boolean()
-            m.cost(table_price(i, t, layout, mates), var)
-    for members in groups.values():
-        m.exactly_one(ap[i, t] for i in members for t in area_amounts)
-    for i in area_labels:
-        m.at_most_one(ap[i, t] for t in area_amounts)
-    for t in area_amounts:
-        m.exactly_one(ap[i, t] for i in area_labels)
 
-    # --- each amount's area (and a "Funded" one's section), and the area of each box whose
-    #     amount is printed nowhere
-    sections = [{s: 0} for s in section_of] if lenient else candidate_sections(layout, section_of)
-    priced = choices(layout, section_of, sections, text)
-    z: dict[tuple[int, int, str], Var] = {}
-    for k in range(K):
-        funded = layout.tokens[k].value == FUNDED
-        for s, price in sections[k].items():
-            for a in area_order():
-                if a in present or (funded and priced[k, s, a].label is not None):
-                    z[k, s, a] = var = m.boolean()
-                    m.cost(price + priced[k, s, a].label_cost + priced[k, s, a].text_cost, var)
-        m.exactly_one(var for (kk, _, _), var in z.items() if kk == k)
-    # --- a box lacking an amount: stage 1 chose the section whose sum it lacks; which of the empty
-    #     boxes there it is, is chosen here with the areas: best one whose own label names the area
-    #     the area sums leave short.
-    gaps_by_box = plan.unprinted()
-    lacking = {s: 0 for s in range(len(layout.sections))}
-    unprinted: dict[tuple[int, int, str], Var] = {}  # (gap, candidate box, area)
-    for g, amount in gaps_by_box.items():
-        s = plan.box_section[g]
-        lacking[s] += amount
-        for c, unfilled in enumerate(layout.marker_unfilled):
-            if not unfilled or s not in reach(layout, layout.marker_nominal[c]):
-                continue
-            heads = layout.marker_label[c]
-            for a in present:
-                unprinted[g, c, a] = var = m.boolean()
-                named = heads is not None and a in layout.labels[heads].areas
-                m.cost((0 if named else UNLABELLED) + (0 if layout.marker_nominal[c] == s else ASTRAY), var)
-        m.exactly_one(var for (gg, _, _), var in unprinted.items() if gg == g)
-    # a box whose label an amount is paired with is not empty
-    for (_, c, _), var in unprinted.items():
-        heads = layout.marker_label[c]
-        if heads is not None:
-            m.add(var + m.sum(v for key, v in z.items() if priced[key].label == heads) <= 1)
-    cells: dict[tuple[int, str], list[Var]] = {}
-    for (_, s, a), var in z.items():
-        cells.setdefault((s, a), []).append(var)
-    for (g, _, a), var in unprinted.items():
-        cells.setdefault((plan.box_section[g], a), []).append(var)
-    for cell in cells.values():
-        m.at_most_one(cell)
-    # --- the section sums stage 1 settled stay exact
-    rows = _row_values(layout, plan)
-    for s, section in enumerate(layout.sections):
-        if lenient:
-            break
-        got = m.sum(layout.value(k) // unit * var for (k, ss, _), var in z.items() if ss == s)
-        m.add(got + lacking[s] // unit == (rows[section.key] - plan.section_gap(section.key)) // unit)
-    # --- a box whose cell no amount reaches is missing: rare, so priced
-    natural = label_sections(layout, section_of)
-    for n, label in enumerate(layout.labels):
-        if not layout.label_boxed[n]:
-            continue
-        near = [var for (k, s, a), var in z.items() if s in natural[n] and a in label.areas]
-        near += [var for (g, _, a), var in unprinted.items() if plan.box_section[g] in natural[n] and a in label.areas]
-        missing = m.boolean()
-        m.add(m.sum(near) + missing >= 1)
-        m.cost(MISSING, missing)
-    bound = (sum(layout.value(k) for k in range(K)) + sum(gaps_by_box.values())) // unit + 1
-    bound += sum(amount_value(table.amounts[t].value) for t in area_amounts) // unit
-    gaps: dict[str, Var] = {}
-    for a in area_order():
-        got = m.sum(layout.value(k) // unit * var for (k, _, area), var in z.items() if area == a)
-        got += m.sum(gaps_by_box[g] // unit * var for (g, _, area), var in unprinted.items() if area == a)
-        target = m.sum(
-            amount_value(table.amounts[t].value) // unit * ap[i, t]
-            for i in groups.get(f"area:{a}", [])
-            for t in area_amounts
+class _AreaModel:
+    """The program of `_solve`, built in named steps. Variables: `ap[label, amount]` (which printed
+    area amount is which area row), `z[amount, section, area]` (each amount's section and area),
+    `unprinted[gap, box, area]` (which empty box an amount printed nowhere is, and its area)."""
+
+    def __init__(self, layout: Layout, plan: SectionPlan, text: list[dict[str, float]], lenient: bool) -> None:
+        self.m = Model()
+        self.layout, self.plan, self.unit = layout, plan, plan.unit
+        self.groups = {k: members for k, members in table_groups(layout).items() if k.startswith("area:")}
+        self.area_labels = [i for members in self.groups.values() for i in members]
+        table = layout.table
+        self.area_amounts = sorted({t for i, t in plan.table_amount.items() if table.labels[i].kind == "area"})
+        self.present = [key.removeprefix("area:") for key in self.groups]
+        self.sections = (
+            [{s: 0} for s in plan.token_section] if lenient else candidate_sections(layout, plan.token_section)
         )
-        if lenient:
-            continue
-        if relaxed:
-            gaps[a], flag = m.gap(got, target, bound)
-            m.cost(GAP, flag)
-        else:
-            m.add(got == target)
+        self.priced = choices(layout, plan.token_section, self.sections, text)
+        self.gaps_by_box = plan.unprinted()
+        self.ap: dict[tuple[int, int], Var] = {}
+        self.z: dict[tuple[int, int, str], Var] = {}
+        self.unprinted: dict[tuple[int, int, str], Var] = {}
+        self.gaps: dict[str, Var] = {}
 
-    outcome = m.solve(time_limit)
-    out = CellPlan(outcome)
-    if not outcome.solved:
+    def pair_area_rows(self) -> None:
+        """Which printed area amount is which area row of the table."""
+        m, layout = self.m, self.layout
+        mates = row_mates(layout)
+        for i in self.area_labels:
+            for t in self.area_amounts:
+                self.ap[i, t] = var = m.boolean()
+                m.cost(table_price(i, t, layout, mates), var)
+        for members in self.groups.values():
+            m.exactly_one(self.ap[i, t] for i in members for t in self.area_amounts)
+        for i in self.area_labels:
+            m.at_most_one(self.ap[i, t] for t in self.area_amounts)
+        for t in self.area_amounts:
+            m.exactly_one(self.ap[i, t] for i in self.area_labels)
+
+    def choose_areas(self) -> None:
+        """Each amount's area (and a "Funded" one's section), priced by its label and its text."""
+        m, layout, priced = self.m, self.layout, self.priced
+        for k in range(len(layout.tokens)):
+            funded = layout.tokens[k].value == FUNDED
+            for s, price in self.sections[k].items():
+                for a in area_order():
+                    if a in self.present or (funded and priced[k, s, a].label is not None):
+                        self.z[k, s, a] = var = m.boolean()
+                        m.cost(price + priced[k, s, a].label_cost + priced[k, s, a].text_cost, var)
+            m.exactly_one(var for (kk, _, _), var in self.z.items() if kk == k)
+
+    def place_unprinted(self) -> None:
+        """A box lacking an amount: stage 1 chose the section whose sum it lacks; which of the empty
+        boxes there it is, is chosen here with the areas: best one whose own label names the area
+        the area sums leave short."""
+        m, layout = self.m, self.layout
+        for g in self.gaps_by_box:
+            s = self.plan.box_section[g]
+            for c, unfilled in enumerate(layout.marker_unfilled):
+                if not unfilled or s not in reach(layout, layout.marker_nominal[c]):
+                    continue
+                heads = layout.marker_label[c]
+                for a in self.present:
+                    self.unprinted[g, c, a] = var = m.boolean()
+                    named = heads is not None and a in layout.labels[heads].areas
+                    m.cost((0 if named else UNLABELLED) + (0 if layout.marker_nominal[c] == s else ASTRAY), var)
+            m.exactly_one(var for (gg, _, _), var in self.unprinted.items() if gg == g)
+        # a box whose label an amount is paired with is not empty
+        for (_, c, _), var in self.unprinted.items():
+            heads = layout.marker_label[c]
+            if heads is not None:
+                m.add(var + m.sum(v for key, v in self.z.items() if self.priced[key].label == heads) <= 1)
+
+    def one_amount_a_cell(self) -> None:
+        """A section has at most one amount per area."""
+        cells: dict[tuple[int, str], list[Var]] = {}
+        for (_, s, a), var in self.z.items():
+            cells.setdefault((s, a), []).append(var)
+        for (g, _, a), var in self.unprinted.items():
+            cells.setdefault((self.plan.box_section[g], a), []).append(var)
+        for cell in cells.values():
+            self.m.at_most_one(cell)
+
+    def keep_section_sums(self) -> None:
+        """The section sums stage 1 settled stay exact."""
+        m, layout, plan, unit = self.m, self.layout, self.plan, self.unit
+        lacking = {s: 0 for s in range(len(layout.sections))}
+        for g, amount in self.gaps_by_box.items():
+            lacking[plan.box_section[g]] += amount
+        rows = _row_values(layout, plan)
+        for s, section in enumerate(layout.sections):
+            got = m.sum(layout.value(k) // unit * var for (k, ss, _), var in self.z.items() if ss == s)
+            m.add(got + lacking[s] // unit == (rows[section.key] - plan.section_gap(section.key)) // unit)
+
+    def price_missing_boxes(self) -> None:
+        """A box whose cell no amount reaches is missing: rare, so priced."""
+        m, layout, plan = self.m, self.layout, self.plan
+        natural = label_sections(layout, plan.token_section)
+        for n, label in enumerate(layout.labels):
+            if not layout.label_boxed[n]:
+                continue
+            near = [var for (k, s, a), var in self.z.items() if s in natural[n] and a in label.areas]
+            near += [
+                var
+                for (g, _, a), var in self.unprinted.items()
+                if plan.box_section[g] in natural[n] and a in label.areas
+            ]
+            missing = m.boolean()
+            m.add(m.sum(near) + missing >= 1)
+            m.cost(MISSING, missing)
+
+    def add_area_sums(self, relaxed: bool) -> None:
+        """The amounts of an area, over all the region's sections, add up to the table's area row
+        (relaxed: a priced gap where they do not)."""
+        m, layout, unit, table = self.m, self.layout, self.unit, self.layout.table
+        bound = (sum(layout.value(k) for k in range(len(layout.tokens))) + sum(self.gaps_by_box.values())) // unit + 1
+        bound += sum(amount_value(table.amounts[t].value) for t in self.area_amounts) // unit
+        for a in area_order():
+            got = m.sum(layout.value(k) // unit * var for (k, _, area), var in self.z.items() if area == a)
+            got += m.sum(self.gaps_by_box[g] // unit * var for (g, _, area), var in self.unprinted.items() if area == a)
+            target = m.sum(
+                amount_value(table.amounts[t].value) // unit * self.ap[i, t]
+                for i in self.groups.get(f"area:{a}", [])
+                for t in self.area_amounts
+            )
+            if relaxed:
+                self.gaps[a], flag = m.gap(got, target, bound)
+                m.cost(GAP, flag)
+            else:
+                m.add(got == target)
+
+    def solved(self, time_limit: float) -> CellPlan:
+        m = self.m
+        outcome = m.solve(time_limit)
+        out = CellPlan(outcome)
+        if not outcome.solved:
+            return out
+        chosen = [(k, s, a) for (k, s, a), var in self.z.items() if m.true(var)]
+        out.token_area = {k: a for k, _, a in chosen}
+        out.token_section = {k: s for k, s, _ in chosen}
+        out.choice = {k: self.priced[k, s, a] for k, s, a in chosen}
+        out.area_amount = {i: t for (i, t), var in self.ap.items() if m.true(var)}
+        out.unprinted = {g: (c, a) for (g, c, a), var in self.unprinted.items() if m.true(var)}
+        out.gaps = {f"area:{a}": m.value(var) * self.unit for a, var in self.gaps.items() if m.value(var)}
         return out
-    chosen = [(k, s, a) for (k, s, a), var in z.items() if m.true(var)]
-    out.token_area = {k: a for k, _, a in chosen}
-    out.token_section = {k: s for k, s, _ in chosen}
-    out.choice = {k: priced[k, s, a] for k, s, a in chosen}
-    out.area_amount = {i: t for (i, t), var in ap.items() if m.true(var)}
-    out.unprinted = {g: (c, a) for (g, c, a), var in unprinted.items() if m.true(var)}
-    out.gaps = {f"area:{a}": m.value(var) * unit for a, var in gaps.items() if m.value(var)}
-    return out
 
 
 def _row_values(layout: Layout, plan: SectionPlan) -> dict[str, int]:

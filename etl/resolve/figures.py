@@ -73,54 +73,14 @@ def resolution_to_figures(
     sums = {layout.sections[s].key: sum(layout.value(k) for k in ks) for s, ks in members.items()}
     lacking = {plan.box_section[b]: v for b, v in plan.unprinted().items()}
     table = layout.table
-    pairs = _totals_in_order({**plan.table_amount, **cells.area_amount}, table)
     area_sums: dict[str, tuple[int, int]] = {}
     for k, a in cells.token_area.items():
         total, count = area_sums.get(a, (0, 0))
         area_sums[a] = (total + layout.value(k), count + 1)
-
-    rows, areas, totals = [], [], []
-    for i, label in enumerate(table.labels):
-        if i not in pairs:
-            continue  # a repeated label (a chart legend) that took no amount
-        amount = table.amounts[pairs[i]]
-        reasons = [_adjacency(label, amount, table.labels, table.amounts)]
-        if label.kind in ("country", "regional"):
-            s = section_index[label.key]
-            count = len(members.get(s, []))
-            added = sums.get(label.key, 0)
-            if s in lacking:
-                reasons.append(
-                    f"its section's {count} printed amounts add up to {format_amount(added)}, "
-                    f"{format_amount(lacking[s])} short: one box prints no amount"
-                )
-            elif amount.value == FUNDED and added == 0:
-                reasons.append(f"its section's {count} programmes are all funded")
-            elif amount_value(amount.value) == added:
-                reasons.append(f"its section's {count} programme amounts add up to it")
-            else:
-                reasons.append(f"its section's {count} programme amounts add up to {format_amount(added)}, not to it")
-            figure = TableFigure(
-                label.kind, label.key, label.text, label.ref, amount.value, amount.ref, "; ".join(reasons)
-            )
-            rows.append((s, figure))
-        elif label.kind == "area":
-            total, count = area_sums.get(label.key, (0, 0))
-            if amount.value == FUNDED and total == 0:
-                reasons.append("its programmes are all funded")
-            elif amount_value(amount.value) == total:
-                reasons.append(f"its {count} programme amounts across the sections add up to it")
-            else:
-                reasons.append(f"its {count} programme amounts across the sections add up to {format_amount(total)}")
-            areas.append(
-                TableFigure("area", label.key, label.text, label.ref, amount.value, amount.ref, "; ".join(reasons))
-            )
-        else:
-            reasons.append("the largest printed figure of the table, printed for both columns")
-            totals.append(
-                TableFigure("total", "total", label.text, label.ref, amount.value, amount.ref, "; ".join(reasons))
-            )
-    rows.sort(key=lambda pair: pair[0])
+    rows, areas, totals = _table_figures(
+        table, _totals_in_order({**plan.table_amount, **cells.area_amount}, table), section_index, members, sums,
+        lacking, area_sums,
+    )  # fmt: skip
 
     programmes = [
         _programme(layout, k, section_of[k], cells.token_area[k], cells.choice[k], res.token_box.get(k), lines)
@@ -145,6 +105,63 @@ def resolution_to_figures(
         res.state,
         tuple(table.amounts[t].ref for t in plan.lost_totals),
     )
+
+
+def _table_figures(
+    table: TableText,
+    pairs: dict[int, int],
+    section_index: dict[str, int],
+    members: dict[int, list[int]],
+    sums: dict[str, int],
+    lacking: dict[int, int],
+    area_sums: dict[str, tuple[int, int]],
+) -> tuple[list[tuple[int, TableFigure]], list[TableFigure], list[TableFigure]]:
+    """The table's rows (with their section's index), area rows and totals, each with what fixed it."""
+    rows, areas, totals = [], [], []
+    for i, label in enumerate(table.labels):
+        if i not in pairs:
+            continue  # a repeated label (a chart legend) that took no amount
+        amount = table.amounts[pairs[i]]
+        reasons = [_adjacency(label, amount, table.labels, table.amounts)]
+        if label.kind in ("country", "regional"):
+            s = section_index[label.key]
+            reasons.append(_row_reason(amount.value, len(members.get(s, [])), sums.get(label.key, 0), lacking.get(s)))
+            figure = TableFigure(
+                label.kind, label.key, label.text, label.ref, amount.value, amount.ref, "; ".join(reasons)
+            )
+            rows.append((s, figure))
+        elif label.kind == "area":
+            total, count = area_sums.get(label.key, (0, 0))
+            if amount.value == FUNDED and total == 0:
+                reasons.append("its programmes are all funded")
+            elif amount_value(amount.value) == total:
+                reasons.append(f"its {count} programme amounts across the sections add up to it")
+            else:
+                reasons.append(f"its {count} programme amounts across the sections add up to {format_amount(total)}")
+            areas.append(
+                TableFigure("area", label.key, label.text, label.ref, amount.value, amount.ref, "; ".join(reasons))
+            )
+        else:
+            reasons.append("the largest printed figure of the table, printed for both columns")
+            totals.append(
+                TableFigure("total", "total", label.text, label.ref, amount.value, amount.ref, "; ".join(reasons))
+            )
+    rows.sort(key=lambda pair: pair[0])
+    return rows, areas, totals
+
+
+def _row_reason(value: Amount, count: int, added: int, lacking: int | None) -> str:
+    """How a country's (or the regional) row stands to its section's programme amounts."""
+    if lacking is not None:
+        return (
+            f"its section's {count} printed amounts add up to {format_amount(added)}, "
+            f"{format_amount(lacking)} short: one box prints no amount"
+        )
+    if value == FUNDED and added == 0:
+        return f"its section's {count} programmes are all funded"
+    if amount_value(value) == added:
+        return f"its section's {count} programme amounts add up to it"
+    return f"its section's {count} programme amounts add up to {format_amount(added)}, not to it"
 
 
 def _totals_in_order(pairs: dict[int, int], table: TableText) -> dict[int, int]:

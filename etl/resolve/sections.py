@@ -15,6 +15,7 @@ sum that does not hold.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,7 +35,7 @@ from etl.resolve.prices import (
     UNPRINTED,
 )
 from etl.resolve.solver import Expr, Model, Outcome, Var
-from etl.segment.lexicon import FUNDED
+from etl.segment.lexicon import FUNDED, MAX_USD, NAME_LINES
 from etl.source import SourceRef
 
 NAMED_MANY = 3  # a text that names this many of the region's countries is about the region: no evidence
@@ -155,71 +156,107 @@ def _solve(
     relaxed: bool,
     single: int | None = None,
 ) -> SectionPlan:
-    m = Model()
-    K = len(layout.tokens)
-    value = [layout.value(k) // unit for k in range(K)]
-    labels, amounts = layout.table.labels, layout.table.amounts
-    worth = [amount_value(a.value) // unit for a in amounts]
-    bound = sum(worth) + sum(value) + 1
-
-    # --- table: one amount per row, every printed amount used once
-    p: dict[tuple[int, int], Var] = {}
-    mates = row_mates(layout)
-    options = section_options(layout)
-    ranges = _row_ranges(layout, options, relaxed)
-    for i, label in enumerate(labels):
-        for t, amount in enumerate(amounts):
-            if label.kind == "total" and amount.value == FUNDED:
-                continue
-            if label.kind in ("country", "regional"):
-                lo, hi = ranges.get(label.key, (0, 0))
-                if not lo <= amount_value(amount.value) <= hi:
-                    continue  # no choice of its section's amounts can add up to this
-            p[i, t] = var = m.boolean()
-            m.cost(table_price(i, t, layout, mates), var)
-    groups = table_groups(layout)
-    for members in groups.values():
-        m.exactly_one(p[i, t] for i in members for t in range(len(amounts)) if (i, t) in p)
-    for i in range(len(labels)):
-        m.at_most_one(p[i, t] for t in range(len(amounts)) if (i, t) in p)
-    lost = _lost_totals(m, layout, worth)
-    for t in range(len(amounts)):
-        m.exactly_one([*(p[i, t] for i in range(len(labels)) if (i, t) in p), *([lost[t]] if t in lost else [])])
-
-    def row(key: str) -> Expr:
-        return m.sum(worth[t] * p[i, t] for i in groups.get(key, []) for t in range(len(amounts)) if (i, t) in p)
-
-    gaps: dict[str, Var] = {}
-
-    def equal(key: str, left: Expr, right: Expr) -> None:
-        if relaxed:
-            gaps[key], flag = m.gap(left, right, bound)
-            m.cost(UNPRINTED, flag)
-        else:
-            m.add(left == right)
-
-    total_keys = sorted(k for k in groups if k.startswith("total:"))
-    total = row(total_keys[0]) if total_keys else None
-    for t, var in lost.items():
-        if total is not None:
-            m.add(total >= worth[t] * var)  # what stands for a lost total is the total
-    if total is not None:
-        for extra in total_keys[1:]:
-            equal(f"table:{extra}", row(extra), total)
-        equal("table:countries", m.sum(row(k) for k in groups if k.startswith("row:")), total)
-        equal("table:areas", m.sum(row(k) for k in groups if k.startswith("area:")), total)
-
-    # --- sections: each amount stays in its nominal section or moves next door, at a price
-    x: dict[tuple[int, int], Var] = {}
-    for k, choices in enumerate(options):
-        for s, price in choices.items():
-            x[k, s] = var = m.boolean()
-            m.cost(price, var)
-        m.exactly_one(x[k, s] for s in choices)
-
-    # --- relaxed: a box whose amount is printed nowhere holds the difference (reported, not output)
-    unprinted: dict[tuple[int, int], Var | Expr] = {}  # (box, section) -> what the box lacks
+    """One integer program: the table's rows paired with their printed amounts, each amount's
+    section, their sums equal (relaxed: a box printing no amount may hold a difference)."""
+    m = _SectionModel(layout, unit, relaxed)
+    m.pair_table()
+    m.add_table_sums()
+    m.choose_sections()
     if relaxed:
+        m.allow_unprinted(single)
+    m.add_section_sums(single)
+    for assignment in exclude:
+        m.exclude(assignment)
+    return m.solved(time_limit)
+
+
+class _SectionModel:
+    """The program of `_solve`, built in named steps. Variables: `p[label, amount]` (a table row's
+    printed amount), `lost[amount]` (a total whose label is lost), `x[amount, section]` (each
+    programme amount's section), `unprinted[box, section]` (what a box printing no amount lacks),
+    `gaps` (relaxed: a sum's difference, priced)."""
+
+    def __init__(self, layout: Layout, unit: int, relaxed: bool) -> None:
+        self.m = Model()
+        self.layout, self.unit, self.relaxed = layout, unit, relaxed
+        self.K = len(layout.tokens)
+        self.value = [layout.value(k) // unit for k in range(self.K)]
+        self.worth = [amount_value(a.value) // unit for a in layout.table.amounts]
+        self.bound = sum(self.worth) + sum(self.value) + 1
+        self.options = section_options(layout)
+        self.groups = table_groups(layout)
+        self.p: dict[tuple[int, int], Var] = {}
+        self.lost: dict[int, Var] = {}
+        self.x: dict[tuple[int, int], Var] = {}
+        self.unprinted: dict[tuple[int, int], Var | Expr] = {}  # (box, section) -> what the box lacks
+        self.gaps: dict[str, Var] = {}
+        self.total: Expr | None = None
+
+    def row(self, key: str) -> Expr:
+        """A table row's amount: the one printed amount paired with it."""
+        amounts = range(len(self.layout.table.amounts))
+        return self.m.sum(
+            self.worth[t] * self.p[i, t] for i in self.groups.get(key, []) for t in amounts if (i, t) in self.p
+        )
+
+    def equal(self, key: str, left: Expr, right: Expr) -> None:
+        """Two sides equal; relaxed, a gap between them priced as a box printing no amount."""
+        if self.relaxed:
+            self.gaps[key], flag = self.m.gap(left, right, self.bound)
+            self.m.cost(UNPRINTED, flag)
+        else:
+            self.m.add(left == right)
+
+    def pair_table(self) -> None:
+        """The table: one amount per row, every printed amount used once (or a lost total's)."""
+        m, layout, p = self.m, self.layout, self.p
+        labels, amounts = layout.table.labels, layout.table.amounts
+        mates = row_mates(layout)
+        ranges = _row_ranges(layout, self.options, self.relaxed)
+        for i, label in enumerate(labels):
+            for t, amount in enumerate(amounts):
+                if label.kind == "total" and amount.value == FUNDED:
+                    continue
+                if label.kind in ("country", "regional"):
+                    lo, hi = ranges.get(label.key, (0, 0))
+                    if not lo <= amount_value(amount.value) <= hi:
+                        continue  # no choice of its section's amounts can add up to this
+                p[i, t] = var = m.boolean()
+                m.cost(table_price(i, t, layout, mates), var)
+        for members in self.groups.values():
+            m.exactly_one(p[i, t] for i in members for t in range(len(amounts)) if (i, t) in p)
+        for i in range(len(labels)):
+            m.at_most_one(p[i, t] for t in range(len(amounts)) if (i, t) in p)
+        self.lost = lost = _lost_totals(m, layout, self.worth)
+        for t in range(len(amounts)):
+            m.exactly_one([*(p[i, t] for i in range(len(labels)) if (i, t) in p), *([lost[t]] if t in lost else [])])
+
+    def add_table_sums(self) -> None:
+        """The table's own sums: countries and areas each add up to the total."""
+        m, groups = self.m, self.groups
+        total_keys = sorted(k for k in groups if k.startswith("total:"))
+        self.total = total = self.row(total_keys[0]) if total_keys else None
+        for t, var in self.lost.items():
+            if total is not None:
+                m.add(total >= self.worth[t] * var)  # what stands for a lost total is the total
+        if total is not None:
+            for extra in total_keys[1:]:
+                self.equal(f"table:{extra}", self.row(extra), total)
+            self.equal("table:countries", m.sum(self.row(k) for k in groups if k.startswith("row:")), total)
+            self.equal("table:areas", m.sum(self.row(k) for k in groups if k.startswith("area:")), total)
+
+    def choose_sections(self) -> None:
+        """Each amount stays in its nominal section or moves next door, at a price."""
+        for k, choices in enumerate(self.options):
+            for s, price in choices.items():
+                self.x[k, s] = var = self.m.boolean()
+                self.m.cost(price, var)
+            self.m.exactly_one(self.x[k, s] for s in choices)
+
+    def allow_unprinted(self, single: int | None) -> None:
+        """Relaxed: a box whose amount is printed nowhere holds the difference (reported, not output);
+        `single`: exactly one box, lacking that much."""
+        m, layout, bound = self.m, self.layout, self.bound
         flags = []
         for b, unfilled in enumerate(layout.marker_unfilled):
             if not unfilled:
@@ -228,9 +265,9 @@ def _solve(
             for s in reach(layout, nominal):
                 flag = m.boolean()
                 if single is not None:
-                    unprinted[b, s] = single * flag
+                    self.unprinted[b, s] = single * flag
                 else:
-                    unprinted[b, s] = var = m.integer(0, bound)
+                    self.unprinted[b, s] = var = m.integer(0, bound)
                     m.add(var <= bound * flag)
                     m.add(var >= flag)
                 m.cost(UNPRINTED + (0 if s == nominal else ASTRAY), flag)
@@ -239,36 +276,48 @@ def _solve(
             m.add(m.sum(flags) == 1)
         else:
             m.add(m.sum(flags) <= MAX_UNPRINTED)
-        if total is not None:  # what the boxes lack is what the total lacks: redundant, it guides the search
-            m.add(m.sum(unprinted.values()) == total - sum(value))
-    for s, section in enumerate(layout.sections):
-        # a section holds one programme per area at most
-        m.add(m.sum(x[k, s] for k in range(K) if (k, s) in x) <= len(area_order()))
-        got = m.sum(value[k] * x[k, s] for k in range(K) if (k, s) in x)
-        boxes = [var for (b, bs), var in unprinted.items() if bs == s]
-        if relaxed and single is None:
-            # the table row itself may be misprinted: a gap no box explains, priced above a box
-            gaps[f"section:{section.key}"], flag = m.gap(got + m.sum(boxes), row(f"row:{section.key}"), bound)
-            m.cost(UNPRINTED + MISPRINTED, flag)
-        else:
-            m.add(got + m.sum(boxes) == row(f"row:{section.key}"))
-    for assignment in exclude:
-        m.add(m.sum(x[k, s] for k, s in enumerate(assignment) if (k, s) in x) <= K - 1)
+        if self.total is not None:  # what the boxes lack is what the total lacks: redundant, it guides the search
+            m.add(m.sum(self.unprinted.values()) == self.total - sum(self.value))
 
-    outcome = m.solve(time_limit)
-    if not outcome.solved:
-        return SectionPlan(outcome, (), {}, {}, unit, {})
-    token_section = tuple(
-        next((s for s in range(len(layout.sections)) if (k, s) in x and m.true(x[k, s])), layout.token_nominal[k])
-        for k in range(K)
-    )
-    chosen = {i: t for (i, t), var in p.items() if m.true(var)}
-    found = {key: m.value(var) * unit for key, var in gaps.items() if m.value(var)}
-    lacks = {key: m.value(var) for key, var in unprinted.items()}
-    found.update({f"box:{b}": v * unit for (b, _), v in lacks.items() if v})
-    box_section = {b: s for (b, s), v in lacks.items() if v}
-    spare = tuple(t for t, var in lost.items() if m.true(var))
-    return SectionPlan(outcome, token_section, chosen, found, unit, box_section, lost_totals=spare)
+    def add_section_sums(self, single: int | None) -> None:
+        """A section's amounts (and what its empty boxes lack) add up to its table row."""
+        m, x, K = self.m, self.x, self.K
+        for s, section in enumerate(self.layout.sections):
+            # a section holds one programme per area at most
+            m.add(m.sum(x[k, s] for k in range(K) if (k, s) in x) <= len(area_order()))
+            got = m.sum(self.value[k] * x[k, s] for k in range(K) if (k, s) in x)
+            boxes = [var for (b, bs), var in self.unprinted.items() if bs == s]
+            if self.relaxed and single is None:
+                # the table row itself may be misprinted: a gap no box explains, priced above a box
+                key = f"section:{section.key}"
+                self.gaps[key], flag = m.gap(got + m.sum(boxes), self.row(f"row:{section.key}"), self.bound)
+                m.cost(UNPRINTED + MISPRINTED, flag)
+            else:
+                m.add(got + m.sum(boxes) == self.row(f"row:{section.key}"))
+
+    def exclude(self, assignment: tuple[int, ...]) -> None:
+        """Not this assignment of amounts to sections again (the search for another answer)."""
+        self.m.add(self.m.sum(self.x[k, s] for k, s in enumerate(assignment) if (k, s) in self.x) <= self.K - 1)
+
+    def solved(self, time_limit: float) -> SectionPlan:
+        m, layout, unit = self.m, self.layout, self.unit
+        outcome = m.solve(time_limit)
+        if not outcome.solved:
+            return SectionPlan(outcome, (), {}, {}, unit, {})
+        token_section = tuple(
+            next(
+                (s for s in range(len(layout.sections)) if (k, s) in self.x and m.true(self.x[k, s])),
+                layout.token_nominal[k],
+            )
+            for k in range(self.K)
+        )
+        chosen = {i: t for (i, t), var in self.p.items() if m.true(var)}
+        found = {key: m.value(var) * unit for key, var in self.gaps.items() if m.value(var)}
+        lacks = {key: m.value(var) for key, var in self.unprinted.items()}
+        found.update({f"box:{b}": v * unit for (b, _), v in lacks.items() if v})
+        box_section = {b: s for (b, s), v in lacks.items() if v}
+        spare = tuple(t for t, var in self.lost.items() if m.true(var))
+        return SectionPlan(outcome, token_section, chosen, found, unit, box_section, lost_totals=spare)
 
 
 def _lost_totals(m: Model, layout: Layout, worth: list[int]) -> dict[int, Var]:
@@ -287,14 +336,39 @@ def _lost_totals(m: Model, layout: Layout, worth: list[int]) -> dict[int, Var]:
 
 
 def row_mates(layout: Layout) -> dict[tuple[str, int], int]:
-    """Table labels and amounts printed on one row of a page (a PDF's table: the text path has no
-    rows): ("label", i) -> t and ("amount", t) -> i."""
+    """Table labels and amounts printed as one row: ("label", i) -> t and ("amount", t) -> i.
+
+    In a PDF, a label and the amount on its row of the page. In text, a label whose lines run
+    straight into an amount's line, with a blank line after it: an export that writes a row's
+    cells one under the other, rows apart (the 2015 text never prints a label and an amount on
+    consecutive lines: its rows are out of step, and nothing of this applies to it)."""
     mates: dict[tuple[str, int], int] = {}
     amounts = layout.table.amounts
     for i, label in enumerate(layout.table.labels):
         on_row = [t for t, amount in enumerate(amounts) if _same_row(label.ref, amount.ref)]
         if on_row:  # the nearest to its right: the next table's amounts share the row further right
             t = min(on_row, key=lambda t: amounts[t].ref.bbox[0])  # type: ignore[index]
+            mates[("label", i)] = t
+            mates[("amount", t)] = i
+    if not mates:
+        mates = _text_rows(layout)
+    return mates
+
+
+def _text_rows(layout: Layout) -> dict[tuple[str, int], int]:
+    """A text table's rows written as label lines, the amount's line right under them, a blank line."""
+    mates: dict[tuple[str, int], int] = {}
+    items = sorted(
+        [(lab.index, "label", i) for i, lab in enumerate(layout.table.labels)]
+        + [(a.index, "amount", t) for t, a in enumerate(layout.table.amounts)]
+    )
+    ink = layout.ink
+    for (at, kind, i), (then, next_kind, t) in itertools.pairwise(items):
+        if kind != "label" or next_kind != "amount" or then - at > NAME_LINES:
+            continue
+        unbroken = ink.get(then, -1) - ink.get(at, 0) == then - at  # no blank line within the row
+        blank_after = then + 2 not in ink or ink[then + 2] == ink[then + 1]
+        if unbroken and blank_after:
             mates[("label", i)] = t
             mates[("amount", t)] = i
     return mates
@@ -328,7 +402,7 @@ def _row_ranges(layout: Layout, options: list[dict[int, int]], relaxed: bool) ->
     for s, section in enumerate(layout.sections):
         lo = sum(layout.value(k) for k, o in enumerate(options) if set(o) == {s})
         hi = sum(layout.value(k) for k, o in enumerate(options) if s in o)
-        ranges[section.key] = (lo, 10**15 if relaxed else hi)
+        ranges[section.key] = (lo, MAX_USD if relaxed else hi)  # relaxed: a row may be misprinted
     return ranges
 
 

@@ -26,6 +26,7 @@ from etl.source import Line
 
 REPEATS = 10  # a running line recurs at least this often (a report of a few pages has no furniture to find)
 MAX_WORDS = 8  # a running header or footer is a short line
+LISTED_CHARS = 60  # an item of a 'Target populations' list is a short line
 _DIGITS = regex.compile(r"\d")
 _PAGE_NUMBER = regex.compile(r"^\s*\d{1,4}\s*$")
 _SENTENCE_END = (".", ",", ";", ":", "!", "?")
@@ -96,7 +97,7 @@ def _listed(lines: tuple[Line, ...]) -> set[int]:
     while i < len(lines):
         if is_target_populations(lines[i].text):
             j = i + 1
-            while j < len(lines) and lines[j].text.strip() and len(lines[j].text.strip()) <= 60:
+            while j < len(lines) and lines[j].text.strip() and len(lines[j].text.strip()) <= LISTED_CHARS:
                 out.add(j)
                 j += 1
             i = j

@@ -141,6 +141,7 @@ def find_multiregional(lines: tuple[Line, ...], after: int | None = None) -> int
 
 _TABLE_HEADINGS = ("country_column", "area_column", "total_row")
 BULLET_LIST = 3  # lines in a row opening with a bullet: the list of the part's groups
+END_BULLETS = 3  # a line holding this many bullets (the back cover's run-in list) ends the part
 
 
 def _bullet_list_at(lines: tuple[Line, ...], i: int) -> bool:
@@ -155,7 +156,7 @@ def lines_to_multiregional(
     lines: tuple[Line, ...], start: int, furniture: Furniture | None = None
 ) -> MultiregionalText:
     """Classify the lines of the multiregional part (page furniture, if found, is no title or text)."""
-    end = next((i for i in range(start, len(lines)) if lines[i].text.count("•") >= 3), len(lines))
+    end = next((i for i in range(start, len(lines)) if lines[i].text.count("•") >= END_BULLETS), len(lines))
     groups, i = _bullet_groups(lines, start + 1, end)
     headings: list[Heading] = []
     blocks: list[Block] = []
@@ -219,6 +220,11 @@ SHORT = 0.5  # a line this much shorter than the part's lines ends what it holds
 PARAGRAPH_END = 0.8  # a line this much shorter than the part's lines may end a paragraph
 UNSPACED = 0.02  # a part with fewer blank lines than this among its lines has none to tell paragraphs by
 STACKED_LINES = 3  # two titles stacked take three lines at least (one wrapped): a two-line title stays whole
+TITLE_LINES = 4  # an initiative's title wraps over four lines at most
+TITLE_CHARS = 70  # a title line is shorter than a column of text (about 90 characters)
+TITLE_WORDS = 10  # ... and has at most this many words
+CAPS_LETTERS = 3  # a line in capitals has at least this many letters (not "IOM" alone)
+CAPS_HEADING = 6  # a group heading in capitals that the list does not name has at least this many letters
 
 
 def _unstacked(headings: list[Heading], blocks: list[Block], lines: tuple[Line, ...]) -> list[Heading]:
@@ -334,7 +340,7 @@ def _group_at(lines: tuple[Line, ...], i: int, end: int, groups: list[str], seen
             return span, keys[joined]
     text = lines[i].text.strip()
     letters = [c for c in text if c.isalpha()]
-    if len(letters) >= 6 and all(c.isupper() for c in letters) and text == text.upper():
+    if len(letters) >= CAPS_HEADING and all(c.isupper() for c in letters) and text == text.upper():
         span = 1
         while (
             i + span < end
@@ -355,15 +361,15 @@ def _still_ahead(name: str, groups: list[str], seen: set[str]) -> bool:
 
 def _caps(text: str) -> bool:
     letters = [c for c in text.strip() if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters)
+    return len(letters) >= CAPS_LETTERS and all(c.isupper() for c in letters)
 
 
 def _is_title_line(text: str, continuation: bool = False, last: bool = True) -> bool:
     stripped = text.strip().strip('“”"')
-    if not stripped or stripped[-1] in (".;:" if not last else ".,;:") or len(stripped) > 70:
+    if not stripped or stripped[-1] in (".;:" if not last else ".,;:") or len(stripped) > TITLE_CHARS:
         return False
     words = _WORD.findall(stripped)
-    if not words or len(words) > 10:
+    if not words or len(words) > TITLE_WORDS:
         return False
     content = [w for w in words if w.lower() not in _SMALL]
     if not content:
@@ -384,7 +390,7 @@ def _title_span(lines: tuple[Line, ...], i: int, end: int, width: float = 0.0) -
         return 0
     span = 1
     words = set(_content(lines[i].text))
-    while span < 4 and i + span < end and _is_title_line(lines[i + span].text, continuation=True, last=False):
+    while span < TITLE_LINES and i + span < end and _is_title_line(lines[i + span].text, continuation=True, last=False):
         line = lines[i + span].text
         repeated = set(_content(line))
         if lines[i + span].fresh or (repeated and repeated <= words):

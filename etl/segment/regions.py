@@ -200,10 +200,31 @@ def _is_table_item(lines: tuple[Line, ...], i: int, gaz: Gazetteer) -> bool:
 
 def _table_end(lines: tuple[Line, ...], after: int, limit: int, gaz: Gazetteer) -> int:
     """The first line of the first section: its heading ("Regional Programmes", or a country's
-    when a region has no regional programmes), its label and its first box."""
+    when a region has no regional programmes), its label and its first box; or, where a box's
+    text comes before that heading (an export that writes a page's columns out of order), the
+    line after the table's last total."""
     first_marker = next((i for i in range(after, limit) if is_marker(lines[i].text)), None)
     if first_marker is None:
         return limit
+    heading = _first_section_line(lines, after, first_marker, gaz)
+    return _before_box_text(lines, after, heading)
+
+
+def _before_box_text(lines: tuple[Line, ...], after: int, end: int) -> int:
+    """`end`, or the line after the table's last total when a paragraph stands between it and `end`."""
+    run = 0
+    for i in range(after, end):
+        run = run + 1 if lines[i].text.strip() and parse_amount(lines[i].text) is None else 0
+        if run > NAME_LINES:  # more lines in a row than a name runs over: a box's text
+            values = {k: a for k in range(after, i - run + 1) if isinstance(a := parse_amount(lines[k].text), int)}
+            if not values:
+                return end
+            total = max(values.values())
+            return max(k for k, v in values.items() if v == total) + 1
+    return end
+
+
+def _first_section_line(lines: tuple[Line, ...], after: int, first_marker: int, gaz: Gazetteer) -> int:
     j = first_marker - 1
     while j > after and not lines[j].text.strip():
         j -= 1

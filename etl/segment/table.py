@@ -19,6 +19,7 @@ from etl.segment.lexicon import (
     heading_kind,
     heading_words,
     is_regional_label,
+    is_target_populations,
     is_total_label,
     joined,
     match_area,
@@ -116,13 +117,38 @@ def lines_to_table(
             labels.append(TableLabel("country", iso3, (), joined(window, span), line.ref, i))
             i += span
             continue
+        inked = _name_lines(lines, i, end)  # a name with blank lines inside (each line a block of its own)
+        window = [lines[k].text for k in inked]
+        areas, span = match_area(window, gaz)
+        iso3, country_span = match_country(window, gaz)
+        if span > 1 or country_span > 1:
+            if span > 1:
+                labels.append(TableLabel("area", areas[0], areas, joined(window, span), line.ref, i))
+            else:
+                span = country_span
+                labels.append(TableLabel("country", iso3 or "", (), joined(window, span), line.ref, i))
+            i = inked[span - 1] + 1
+            continue
         span = next((n for n, name in name_spans(window) if gaz.region(name)), 0)
         if span:  # a region's name: a running header, or its title
             i += span
             continue
-        _reject_unknown(line, text, gaz)
+        paragraph = all(lines[k].text.strip() for k in range(i, min(i + NAME_LINES + 1, end)))
+        if not paragraph:  # more lines in a row than a name runs over: prose (an export's box text)
+            _reject_unknown(line, text, gaz)
         i += 1
     return TableText(tuple(labels), tuple(amounts))
+
+
+def _name_lines(lines: tuple[Line, ...], start: int, end: int) -> list[int]:
+    """The first NAME_LINES non-blank lines from `start`, each at most one blank line after the one before."""
+    out = [start]
+    k = start + 1
+    while len(out) < NAME_LINES and k < end and k - out[-1] <= 2:
+        if lines[k].text.strip():
+            out.append(k)
+        k += 1
+    return out
 
 
 def _area_words(gaz: Gazetteer) -> set[str]:
@@ -135,6 +161,11 @@ def _reject_unknown(line: Line, text: str, gaz: Gazetteer) -> None:
     words = text.split()
     if len(words) > 7 or text.endswith((".", ";")) or not text[:1].isupper():
         return  # prose that leaked into the table block
+    if heading_kind(text) is not None or is_target_populations(text):
+        return  # a heading of the programme boxes an export printed among the table's lines
+    content = [w for w in words if len(w) > 3]
+    if sum(w[:1].isupper() for w in content) * 2 < len(content):
+        return  # mostly lower-case words: prose, not a name (a name's words are capitalised)
     if set(heading_words(text)) & _area_words(gaz):
         raise UnknownArea(
             line.ref,

@@ -14,7 +14,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from etl.account import Account
 from etl.errors import AmountUnparseable, InvalidFigure, Unresolved, raise_all
 from etl.gazetteer import area_order, load_gazetteer, normalize
-from etl.resolve.figures import RegionFigures, TableFigure
+from etl.resolve.figures import ProgrammeFigure, RegionFigures, TableFigure
 from etl.resolve.multiregional import InitiativeFigure, area_of_group
 from etl.segment.lexicon import FUNDED
 from etl.segment.project import ProjectSheet
@@ -25,6 +25,7 @@ from schemas.rows import (
     AreaRow,
     CountryRow,
     DocumentLineRow,
+    PageRow,
     ProgrammeRow,
     ProjectRow,
     RegionAreaRow,
@@ -38,6 +39,7 @@ M = TypeVar("M", bound=BaseModel)
 # tables made per raw document (the dimensions are made once for the whole build)
 PER_REPORT = (
     "reports",
+    "pages",
     "regions",
     "region_countries",
     "region_areas",
@@ -53,6 +55,7 @@ class Rows:
     """Every validated row of one build, per table."""
 
     reports: list[ReportRow] = field(default_factory=list)
+    pages: list[PageRow] = field(default_factory=list)
     regions: list[RegionRow] = field(default_factory=list)
     region_countries: list[RegionCountryRow] = field(default_factory=list)
     region_areas: list[RegionAreaRow] = field(default_factory=list)
@@ -176,6 +179,18 @@ def figures_to_rows(
     initiatives: list[InitiativeFigure] | None = None,
 ) -> None:
     """Validate one report's figures into `rows`; raise with every problem if any figure fails."""
+    _refuse_unresolved(regions)
+    gaz = load_gazetteer()
+    c = _Collector()
+    _report_rows(c, info, doc, rows)
+    for region in regions:
+        _region_rows(c, info.report_id, region, gaz.region_names, rows)
+    _initiative_rows(c, info.report_id, initiatives or [], rows)
+    _raise_problems(c)
+
+
+def _refuse_unresolved(regions: list[RegionFigures]) -> None:
+    """A region the resolver could not pair stops the report, at its title."""
     unresolved = [r for r in regions if r.unresolved]
     if unresolved:
         r = unresolved[0]
@@ -184,8 +199,10 @@ def figures_to_rows(
             f"region {r.region_label!r}: {r.unresolved}",
             fix="run with a longer --time-limit, or report the region as an issue",
         )
-    gaz = load_gazetteer()
-    c = _Collector()
+
+
+def _report_rows(c: _Collector, info: ReportInfo, doc: Document, rows: Rows) -> None:
+    """The report's own row, and its pages' (a PDF's)."""
     report = c.make(
         ReportRow,
         doc.path,
@@ -199,82 +216,95 @@ def figures_to_rows(
     )
     if report:
         rows.reports.append(report)
-    for region in regions:
-        total = region.totals[0] if region.totals else None
-        row = c.make(
-            RegionRow,
-            region.name_ref,
-            report_id=info.report_id,
+    rows.pages += _page_rows(c, doc, info.report_id)
+
+
+def _region_rows(c: _Collector, report_id: str, region: RegionFigures, names: dict[str, str], rows: Rows) -> None:
+    """A region's row, its table's rows and its programmes'."""
+    total = region.totals[0] if region.totals else None
+    row = c.make(
+        RegionRow,
+        region.name_ref,
+        report_id=report_id,
+        region_id=region.region_id,
+        region_name=names.get(region.region_id, region.region_label),
+        region_label=region.region_label,
+        total_usd=_usd(total.value) if total else None,
+        sections=len(region.rows),
+        resolution=region.resolution,
+        source_ref=str(total.amount_ref) if total else str(region.name_ref),
+        source_box=total.amount_ref.box() if total else region.name_ref.box(),
+        evidence=total.evidence if total else "no total printed",
+    )
+    if row:
+        rows.regions.append(row)
+    for fig in region.rows:
+        country = c.make(
+            RegionCountryRow,
+            fig.amount_ref,
+            report_id=report_id,
             region_id=region.region_id,
-            region_name=gaz.region_names.get(region.region_id, region.region_label),
-            region_label=region.region_label,
-            total_usd=_usd(total.value) if total else None,
-            sections=len(region.rows),
-            resolution=region.resolution,
-            source_ref=str(total.amount_ref) if total else str(region.name_ref),
-            source_box=total.amount_ref.box() if total else region.name_ref.box(),
-            evidence=total.evidence if total else "no total printed",
+            row_label=fig.label,
+            country_iso3=None if fig.key == REGIONAL else fig.key,
+            **_cell(fig),
         )
-        if row:
-            rows.regions.append(row)
-        for fig in region.rows:
-            country = c.make(
-                RegionCountryRow,
-                fig.amount_ref,
-                report_id=info.report_id,
-                region_id=region.region_id,
-                row_label=fig.label,
-                country_iso3=None if fig.key == REGIONAL else fig.key,
-                **_cell(fig),
-            )
-            if country:
-                rows.region_countries.append(country)
-        for fig in region.areas:
-            area = c.make(
-                RegionAreaRow,
-                fig.amount_ref,
-                report_id=info.report_id,
-                region_id=region.region_id,
-                area_id=fig.key,
-                area_label=fig.label,
-                **_cell(fig),
-            )
-            if area:
-                rows.region_areas.append(area)
-        for p in region.programmes:
-            programme = c.make(
-                ProgrammeRow,
-                p.source_ref,
-                report_id=info.report_id,
-                programme_id=f"{region.region_id}/{p.section}/{p.area_id}",
-                region_id=region.region_id,
-                scope="regional" if p.section == REGIONAL else "country",
-                section_id=p.section,
-                country_iso3=None if p.section == REGIONAL else p.section,
-                section_label=p.section_label,
-                title=None,
-                area_id=p.area_id,
-                area_label=p.area_label,
-                status=p.status,
-                requirement_usd=p.value,
-                basis="requirement",
-                basis_note=None,
-                period=None,
-                description=p.description,
-                target_populations=list(p.populations),
-                source_ref=str(p.source_ref),
-                source_box=p.source_ref.box(),
-                label_ref=str(p.label_ref) if p.label_ref else None,
-                evidence=p.evidence,
-            )
-            if programme:
-                rows.programmes.append(programme)
-    for stated, programme_id in zip(initiatives or [], initiative_ids(initiatives or []), strict=True):
+        if country:
+            rows.region_countries.append(country)
+    for fig in region.areas:
+        area = c.make(
+            RegionAreaRow,
+            fig.amount_ref,
+            report_id=report_id,
+            region_id=region.region_id,
+            area_id=fig.key,
+            area_label=fig.label,
+            **_cell(fig),
+        )
+        if area:
+            rows.region_areas.append(area)
+    for p in region.programmes:
+        programme = _programme_row(c, report_id, region.region_id, p)
+        if programme:
+            rows.programmes.append(programme)
+
+
+def _programme_row(c: _Collector, report_id: str, region_id: str, p: ProgrammeFigure) -> ProgrammeRow | None:
+    """A programme box of a regional or a country section."""
+    return c.make(
+        ProgrammeRow,
+        p.source_ref,
+        report_id=report_id,
+        programme_id=f"{region_id}/{p.section}/{p.area_id}",
+        region_id=region_id,
+        scope="regional" if p.section == REGIONAL else "country",
+        section_id=p.section,
+        country_iso3=None if p.section == REGIONAL else p.section,
+        section_label=p.section_label,
+        title=None,
+        area_id=p.area_id,
+        area_label=p.area_label,
+        status=p.status,
+        requirement_usd=p.value,
+        basis="requirement",
+        basis_note=None,
+        period=None,
+        description=p.description,
+        target_populations=list(p.populations),
+        source_ref=str(p.source_ref),
+        source_box=p.source_ref.box(),
+        label_ref=str(p.label_ref) if p.label_ref else None,
+        evidence=p.evidence,
+    )
+
+
+def _initiative_rows(c: _Collector, report_id: str, initiatives: list[InitiativeFigure], rows: Rows) -> None:
+    """The multiregional part's initiatives, one programme row each."""
+    for stated, programme_id in zip(initiatives, initiative_ids(initiatives), strict=True):
         initiative = stated.initiative
         programme = c.make(
             ProgrammeRow,
             stated.ref,
-            report_id=info.report_id,
+            report_id=report_id,
             programme_id=programme_id,
             region_id=None,
             scope="multiregional",
@@ -298,7 +328,28 @@ def figures_to_rows(
         )
         if programme:
             rows.programmes.append(programme)
-    _raise_problems(c)
+
+
+def _page_rows(c: _Collector, doc: Document, report_id: str | None) -> list[PageRow]:
+    """A PDF's pages: where every character drawn on each went (none for text input)."""
+    out = []
+    for audit in doc.pages:
+        row = c.make(
+            PageRow,
+            SourceRef(doc.path, page=audit.page),
+            source_file=doc.path,
+            page=audit.page,
+            report_id=report_id,
+            chars_drawn=audit.drawn,
+            chars_in_lines=audit.in_lines,
+            chars_furniture=audit.furniture,
+            chars_turned=audit.turned,
+            chars_overprinted=audit.overprinted,
+            furniture=list(audit.furniture_text),
+        )
+        if row:
+            out.append(row)
+    return out
 
 
 def _raise_problems(c: _Collector) -> None:
@@ -391,9 +442,11 @@ def project_to_rows(doc: Document, sheet: ProjectSheet, rows: Rows) -> None:
         source_ref=str(sheet.title_ref),
         source_box=sheet.title_ref.box(),
     )
+    pages = _page_rows(c, doc, None)
     _raise_problems(c)
     if row:
         rows.projects.append(row)
+    rows.pages += pages
 
 
 _FIX_FIELD = "correct the field in the raw file"
