@@ -44,6 +44,8 @@ NO_WORDS_PREFIX = "region__"
 @cache
 def normalize(text: str) -> str:
     """Turn a printed label into its matching key: NFKC, one kind of dash and quote, casefolded."""
+    if text.isascii():  # most lines: NFKC and the dashes change nothing, the backtick is the one quote
+        return " ".join(text.replace("`", "'").split()).casefold()
     text = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_QUOTES)
     return " ".join(text.split()).casefold()
 

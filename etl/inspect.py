@@ -19,7 +19,8 @@ def _read(out: Path, name: str) -> list[dict[str, Any]]:
     if not path.exists():
         raise OutputMissing(str(path), "no built table here", fix="run 'mi-etl build' (or 'make build') first")
     try:
-        return pq.read_table(path).to_pylist()  # type: ignore[no-any-return]
+        # ParquetFile, not read_table: read_table imports pyarrow.dataset, 0.3 s of `mi-etl check`'s start
+        return pq.ParquetFile(path).read().to_pylist()  # type: ignore[no-any-return]
     except (OSError, pa.ArrowException) as err:
         raise OutputMissing(
             str(path), f"not a table mi-etl can read ({err})", fix="build again: run 'mi-etl build' (or 'make build')"

@@ -217,12 +217,14 @@ class _AreaModel:
         m, layout, priced = self.m, self.layout, self.priced
         for k in range(len(layout.tokens)):
             funded = layout.tokens[k].value == FUNDED
+            own = []
             for s, price in self.sections[k].items():
                 for a in area_order():
                     if a in self.present or (funded and priced[k, s, a].label is not None):
                         self.z[k, s, a] = var = m.boolean()
                         m.cost(price + priced[k, s, a].label_cost + priced[k, s, a].text_cost, var)
-            m.exactly_one(var for (kk, _, _), var in self.z.items() if kk == k)
+                        own.append(var)
+            m.exactly_one(own)
 
     def place_unprinted(self) -> None:
         """A box lacking an amount: stage 1 chose the section whose sum it lacks; which of the empty
@@ -231,6 +233,7 @@ class _AreaModel:
         m, layout = self.m, self.layout
         for g in self.gaps_by_box:
             s = self.plan.box_section[g]
+            own = []
             for c, unfilled in enumerate(layout.marker_unfilled):
                 if not unfilled or s not in reach(layout, layout.marker_nominal[c]):
                     continue
@@ -239,12 +242,18 @@ class _AreaModel:
                     self.unprinted[g, c, a] = var = m.boolean()
                     named = heads is not None and a in layout.labels[heads].areas
                     m.cost((0 if named else UNLABELLED) + (0 if layout.marker_nominal[c] == s else ASTRAY), var)
-            m.exactly_one(var for (gg, _, _), var in self.unprinted.items() if gg == g)
+                    own.append(var)
+            m.exactly_one(own)
         # a box whose label an amount is paired with is not empty
+        by_label: dict[int, list[Var]] = {}
+        for key, v in self.z.items():
+            label = self.priced[key].label
+            if label is not None:
+                by_label.setdefault(label, []).append(v)
         for (_, c, _), var in self.unprinted.items():
             heads = layout.marker_label[c]
             if heads is not None:
-                m.add(var + m.sum(v for key, v in self.z.items() if self.priced[key].label == heads) <= 1)
+                m.add(var + m.sum(by_label.get(heads, [])) <= 1)
 
     def one_amount_a_cell(self) -> None:
         """A section has at most one amount per area."""
@@ -271,15 +280,15 @@ class _AreaModel:
         """A box whose cell no amount reaches is missing: rare, so priced."""
         m, layout, plan = self.m, self.layout, self.plan
         natural = label_sections(layout, plan.token_section)
+        cells: dict[tuple[int, str], list[Var]] = {}  # (section, area) -> its amounts' and empty boxes' variables
+        for (_, s, a), var in self.z.items():
+            cells.setdefault((s, a), []).append(var)
+        for (g, _, a), var in self.unprinted.items():
+            cells.setdefault((plan.box_section[g], a), []).append(var)
         for n, label in enumerate(layout.labels):
             if not layout.label_boxed[n]:
                 continue
-            near = [var for (k, s, a), var in self.z.items() if s in natural[n] and a in label.areas]
-            near += [
-                var
-                for (g, _, a), var in self.unprinted.items()
-                if plan.box_section[g] in natural[n] and a in label.areas
-            ]
+            near = [var for s in natural[n] for a in label.areas for var in cells.get((s, a), [])]
             missing = m.boolean()
             m.add(m.sum(near) + missing >= 1)
             m.cost(MISSING, missing)

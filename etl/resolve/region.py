@@ -158,9 +158,14 @@ def match_boxes(layout: Layout, section_of: tuple[int, ...], area_of: dict[int, 
                 cost += BOX_OTHER_AREA
             pairs[b, k] = var = m.fraction()  # a bipartite matching: the LP optimum is whole
             m.cost(cost - BOX_MATCH, var)
+    by_box: dict[int, list[Var]] = {}
+    by_amount: dict[int, list[Var]] = {}
+    for (b, k), var in pairs.items():
+        by_box.setdefault(b, []).append(var)
+        by_amount.setdefault(k, []).append(var)
     for b in range(len(layout.markers)):
-        m.at_most_one(var for (bb, _), var in pairs.items() if bb == b)
+        m.at_most_one(by_box.get(b, []))
     for k in range(len(layout.tokens)):
-        m.at_most_one(var for (_, kk), var in pairs.items() if kk == k)
+        m.at_most_one(by_amount.get(k, []))
     outcome = m.solve(BOX_TIME_LIMIT)
     return {b: k for (b, k), var in pairs.items() if outcome.solved and m.true(var)}

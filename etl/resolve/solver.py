@@ -258,7 +258,7 @@ class Model:
         lp.row_upper_ = np.array([r.hi for r in self.rows], dtype=np.double)
         starts, index, value = [0], [], []
         for row in self.rows:
-            for column, coef in row.terms.items():
+            for column, coef in sorted(row.terms.items()):  # canonical: how a row was built changes nothing
                 if coef:
                     index.append(column)
                     value.append(coef)

@@ -61,6 +61,8 @@ def heading_words(text: str) -> tuple[str, ...]:
     """A line's words as a heading is recognised by: casefolded, singular, "USD" for every way of
     writing US dollars, without brackets, punctuation and "in" ("(in USD)" = "(USD)"); none for a
     line that ends as prose does (a full stop, comma, semicolon or colon)."""
+    if text.rstrip().endswith(_PROSE_END):
+        return ()  # most lines of a report: known before the costlier normalisation
     key = _DOLLARS.sub(" usd ", normalize(text))
     if key.endswith(_PROSE_END):
         return ()  # the end of a sentence or the start of a list: prose, not a heading
