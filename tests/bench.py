@@ -107,18 +107,16 @@ def _stages() -> dict[str, float]:
         "Python start": got["t0"] - start,
         "imports (etl.pipeline and its libraries)": got["imported"] - got["t0"],
     }
-    later = ("multiregional", "checking", "writing")
-    regions = [t for t, m in marks if m.startswith("  ") and not m.strip().startswith(later)]
-    first = regions[0] if regions else None
     at = {m.strip(): t for t, m in marks}
-    if first is not None and regions:
-        stages["read, segment, lay out, text model"] = first - got["imported"]
-        stages[f"solve {len(regions)} regions"] = at.get("multiregional initiatives", first) - first
-    if "multiregional initiatives" in at and "checking the sums" in at:
-        stages["multiregional, rows, validation, account"] = at["checking the sums"] - at["multiregional initiatives"]
-    if "writing the tables" in at:
-        checked = at.get("checking the sums", at["writing the tables"])
-        stages["reconcile, build the Arrow tables"] = at["writing the tables"] - checked
+    regions = [t for t, m in marks if m.startswith("  resolving ") and "multiregional" not in m]
+    multiregional = at.get("resolving multiregional initiatives")
+    if regions and multiregional is not None:
+        stages["read, identify, segment, lay out, text model"] = regions[0] - got["imported"]
+        stages[f"resolve {len(regions)} regions (3 solves each)"] = multiregional - regions[0]
+    if multiregional is not None and "checking the sums" in at:
+        stages["multiregional part, validation, account of every line"] = at["checking the sums"] - multiregional
+    if "writing the tables" in at and "checking the sums" in at:
+        stages["reconcile, build the Arrow tables"] = at["writing the tables"] - at["checking the sums"]
         stages["write Parquet, swap out/"] = got["end"] - at["writing the tables"]
     stages["total"] = sum(stages.values())
     return stages
