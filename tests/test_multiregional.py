@@ -65,6 +65,22 @@ def test_sentence_printed_before_its_heading() -> None:
     assert set(_groups(figures).values()) == {"International Partnerships at the Global and Regional Levels"}
 
 
+def test_stacked_titles_ending_a_column() -> None:
+    """The same excerpt as a PDF with three columns gives it: the second of the two stacked titles
+    ends a column and the text about the first opens the next one, with no blank line between
+    (a column start, marked by a leading space). That text is not the second title's for being
+    right under it: each title keeps its own amount."""
+    lines = (FIXTURES / "multiregional_sentence_before_its_heading.txt").read_text(encoding="utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith("Recognizing the need"))
+    assert lines[at - 1] == "" and lines[at - 2] == "Society"
+    text = "\n".join([*lines[: at - 1], " " + lines[at], *lines[at + 1 :]])
+    said = _said(document_to_initiatives(bytes_to_document(text.encode(), "columns"), _report_furniture()))
+    assert said["Operational Support to Regional Consultative Processes on Migration"] == [
+        ("amount", 300_000, "requirement", "2015", None)
+    ]
+    assert said["Strengthening Collaboration with Civil Society"] == [("amount", 200_000, "requirement", "2015", None)]
+
+
 def test_per_workshop_amount_printed_after_the_next_headings() -> None:
     """The Regional Trainings title (line 33) has no text under it: its text and 'per regional
     training workshop is USD 100,000' come 100 lines later, after the Atlas and MAP titles."""

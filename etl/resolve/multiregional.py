@@ -89,7 +89,7 @@ def multiregional_to_figures(text: MultiregionalText, lines: tuple[Line, ...]) -
             groups[heading.index] = _group_before(text, block.start)
             titles.append(heading)
     titles.sort(key=lambda h: h.index)
-    owners = _owners(text, titles)
+    owners = _owners(text, titles, lines)
     owner = owners.owner
     bodies: dict[int, list[str]] = {}
     for n, block in enumerate(text.blocks):
@@ -253,13 +253,22 @@ class _Owners:
     idf: dict[str, float]  # the weight of each word over the part's blocks
 
 
-def _owners(text: MultiregionalText, titles: list[Heading]) -> _Owners:
+def _owners(text: MultiregionalText, titles: list[Heading], lines: tuple[Line, ...]) -> _Owners:
     """Block -> title: the title printed just above; else, for a block that opens mid-sentence,
     the owner of the text it continues (each broken-off text continues in one block only);
     else the title whose words it shares most, nearby preferred."""
     blocks = text.blocks
     starts = {h.index + h.span: t for t, h in enumerate(titles)}
-    owner: dict[int, int | None] = {n: starts.get(b.start) for n, b in enumerate(blocks)}
+    # Two titles stacked with no text between them, the second ending a column: the block opening
+    # the next column (fresh) is no more the second's than the first's (as after a blank line):
+    # the rules below decide.
+    stacked = {
+        t for t in range(1, len(titles)) if not any(titles[t - 1].index < b.start < titles[t].index for b in blocks)
+    }
+    owner: dict[int, int | None] = {
+        n: None if lines[b.start].fresh and starts.get(b.start) in stacked else starts.get(b.start)
+        for n, b in enumerate(blocks)
+    }
     idf = _idf([b.text for b in blocks])
     profiles = [Counter({w: 3 * c for w, c in Counter(_words(t.text)).items()}) for t in titles]
     for n, o in owner.items():
