@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from tests.pdfgen import COMPARED
+
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = ROOT / "raw" / "migration-initiatives-2015.txt"
 RUNS = 5
@@ -209,17 +211,6 @@ def main() -> None:
         boxes_bench()
     if "pdf" in only:
         pdf_bench(MI_ETL)
-
-
-COMPARED = {
-    "regions": ("region_id", "region_label", "total_usd", "sections", "resolution"),
-    "region_countries": ("region_id", "row_label", "country_iso3", "status", "requirement_usd"),
-    "region_areas": ("region_id", "area_id", "area_label", "status", "requirement_usd"),
-    "programmes": (
-        "programme_id", "section_label", "title", "area_label", "status", "requirement_usd",
-        "basis", "period", "basis_note", "description", "target_populations",
-    ),
-}  # fmt: skip
 
 
 def pdf_bench(mi_etl: str) -> None:

@@ -1116,6 +1116,18 @@ def wide_amount(path: Path) -> list[str]:
 
 # --- what a reader must give back ----------------------------------------------------------------
 
+# The columns of the fact tables a PDF and the text it was drawn from must give alike.
+COMPARED = {
+    "regions": ("region_id", "region_label", "total_usd", "sections", "resolution"),
+    "region_countries": ("region_id", "row_label", "country_iso3", "status", "requirement_usd"),
+    "region_areas": ("region_id", "area_id", "area_label", "status", "requirement_usd"),
+    "programmes": (
+        "programme_id", "section_label", "title", "area_label", "status", "requirement_usd",
+        "basis", "period", "basis_note", "description", "target_populations",
+    ),
+}  # fmt: skip
+
+
 _AS_DRAWN = str.maketrans({0x2010: "-", 0x2011: "-", **{c: " " for c in range(0x20)}, 0x7F: " "})
 
 

@@ -25,18 +25,10 @@ from etl.segment.table import lines_to_table
 from etl.source import Document
 from tests import pdfgen as g
 from tests.conftest import RAW, ROOT, failing_build, read
+from tests.pdfgen import COMPARED
 
 LINES = g.read_lines(RAW)
 NAMES = [r["name"] for r in csv.DictReader((ROOT / "etl" / "data" / "countries.csv").open(encoding="utf-8"))]
-COMPARED = {
-    "regions": ("region_id", "region_label", "total_usd", "sections", "resolution"),
-    "region_countries": ("region_id", "row_label", "country_iso3", "status", "requirement_usd"),
-    "region_areas": ("region_id", "area_id", "area_label", "status", "requirement_usd"),
-    "programmes": (
-        "programme_id", "section_label", "title", "area_label", "status", "requirement_usd",
-        "basis", "period", "basis_note", "description", "target_populations",
-    ),
-}  # fmt: skip
 
 
 def _same_text(value: Any) -> Any:

@@ -27,6 +27,7 @@ from etl.source import Document
 from etl.validate import Rows
 from tests import pdfgen as g
 from tests.conftest import FIXTURES
+from tests.pdfgen import COMPARED
 
 # One-region reports: a fixture's sections and the table they add up to (figures of the 2015 report).
 REPORTS: dict[str, tuple[str, dict[str, int | str], dict[str, int | str]]] = {
@@ -67,15 +68,6 @@ REPORTS: dict[str, tuple[str, dict[str, int | str], dict[str, int | str]]] = {
         },
     ),
 }
-COMPARED = {
-    "regions": ("region_id", "region_label", "total_usd", "sections", "resolution"),
-    "region_countries": ("region_id", "row_label", "country_iso3", "status", "requirement_usd"),
-    "region_areas": ("region_id", "area_id", "area_label", "status", "requirement_usd"),
-    "programmes": (
-        "programme_id", "section_label", "title", "area_label", "status", "requirement_usd",
-        "basis", "period", "basis_note", "description", "target_populations",
-    ),
-}  # fmt: skip
 
 
 def excerpt(name: str, lines: int | None = None) -> g.Excerpt:
