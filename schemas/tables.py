@@ -217,8 +217,8 @@ TABLES: dict[str, TableSpec] = {
                 _c(
                     "section_label",
                     STR,
-                    "the section heading as printed (the table row label if the heading is missing);"
-                    " the group heading for a multiregional initiative",
+                    "the section heading as printed, without a trailing comma (the table row label if the heading"
+                    " is missing); the group heading for a multiregional initiative",
                 ),
                 _c("title", STR, "the initiative's title as printed; null for regional and country boxes", True),
                 _c(

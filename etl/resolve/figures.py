@@ -9,7 +9,7 @@ from etl.resolve.areas import Choice
 from etl.resolve.layout import Layout, amount_value
 from etl.resolve.prices import TEXT_WEIGHT
 from etl.resolve.region import Resolution, final_sections
-from etl.segment.lexicon import FUNDED, Amount, format_amount
+from etl.segment.lexicon import FUNDED, Amount, format_amount, strip_heading
 from etl.segment.table import TableAmount, TableLabel, TableText
 from etl.segment.zone import REGIONAL, target_populations
 from etl.source import Line, SourceRef
@@ -186,7 +186,7 @@ def _adjacency(
 
 def _section_label(layout: Layout, s: int) -> str:
     section = layout.sections[s]
-    return section.heading.text if section.heading is not None else section.label
+    return strip_heading(section.heading.text) if section.heading is not None else section.label
 
 
 def _programme(
