@@ -465,19 +465,29 @@ def test_a_command_line_that_does_not_parse_is_one_line(tmp_path: Path, args: li
     assert list(tmp_path.iterdir()) == []
 
 
+COPIES = 6  # reports in the interrupted build: seconds of work left for two processes after the first
+
+
 @pytest.fixture
 def running_build(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
-    """`mi-etl build` of the 2015 report with two processes, caught while its regions are solved
-    (the first region is reported done, eight to go)."""
+    """`mi-etl build` of six copies of the 2015 report (under other editions' titles) with two
+    worker processes, caught after the first is parsed, while the workers parse the others (one
+    report alone is solved too fast to be caught at a known point)."""
+    raw = tmp_path / "c" / "raw"
+    raw.mkdir(parents=True)
+    text = RAW.read_text(encoding="utf-8")
+    for n in range(COPIES):
+        edition = f"Migration Initiatives {2015 + 10 * n}"
+        (raw / f"mi-{n}.txt").write_text(text.replace("Migration Initiatives 2015", edition), encoding="utf-8")
     out = tmp_path / "out"
-    command = [MI_ETL, "build", str(RAW), "--out", str(out), "--jobs", "2", "--cache", str(tmp_path / "c")]
+    command = [MI_ETL, "build", str(raw), "--out", str(out), "--jobs", "2", "--cache", str(tmp_path / "c" / "cache")]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
     assert process.stderr is not None
     for line in process.stderr:
-        if line.startswith("  resolving "):
+        if line.rstrip().endswith(": parsed"):
             break
     else:
-        raise AssertionError("the build ended before its regions were solved")
+        raise AssertionError("the build ended before its reports were parsed")
     yield process, out
     if process.poll() is None:  # pragma: no cover - a failed test
         process.kill()
