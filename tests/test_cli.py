@@ -468,6 +468,12 @@ def test_a_command_line_that_does_not_parse_is_one_line(tmp_path: Path, args: li
 COPIES = 6  # reports in the interrupted build: seconds of work left for two processes after the first
 
 
+def _interruptible() -> None:
+    """Ctrl-C as a terminal's foreground job receives it: a test run started in the background of a
+    shell without job control inherits SIGINT ignored, and a program started so keeps ignoring it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def running_build(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
     """`mi-etl build` of six copies of the 2015 report (under other editions' titles) with two
@@ -481,7 +487,9 @@ def running_build(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]
         (raw / f"mi-{n}.txt").write_text(text.replace("Migration Initiatives 2015", edition), encoding="utf-8")
     out = tmp_path / "out"
     command = [MI_ETL, "build", str(raw), "--out", str(out), "--jobs", "2", "--cache", str(tmp_path / "c" / "cache")]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_interruptible
+    )
     assert process.stderr is not None
     for line in process.stderr:
         if line.rstrip().endswith(": parsed"):
