@@ -42,8 +42,7 @@ from etl.extract.glyphs import Segment
 ALIGN = 1.0  # points: left edges this close are one edge
 NEAR = 6  # lines above and below a column's rows where pieces crossing its start are counted
 CROSSING_SHARE = 0.25  # rows against a column start, at most this share of the rows that start there
-ALIGNED = 3  # rows starting at one x make a column start even with no gutter before it on any of them;
-# fewer make one only when most of them start after a gutter
+ALIGNED = 3  # rows starting at one x make a column start even with no gutter before it on any of them
 INDENT = 3.0  # font sizes: a piece starting this close right of a would-be column start is against it
 LEFT_TEXT = 4.0  # font sizes: the widest piece left of a column start is at least this wide
 CELL_GAP = 0.9  # font sizes between a label and an amount printed on its row, at least
@@ -127,10 +126,7 @@ def column_starts(segments: Sequence[Segment]) -> list[float]:
                 gutters += row_gap(row, k, starts[-1])
             elif piece.x0 < x or piece.x0 - x <= INDENT * piece.size:
                 against += 1  # a piece across x, or one starting just right of it (a word after a gap)
-        # Fewer than ALIGNED rows start there: most of them after a gutter (an amount on its box line
-        # and the last words of a line justified word by word, starting at one x by chance, are one
-        # gutter in two rows: no column).
-        if support and against <= CROSSING_SHARE * support and (2 * gutters > support or support >= ALIGNED):
+        if support and against <= CROSSING_SHARE * support and (gutters or support >= ALIGNED):
             starts.append(x)
     return starts
 
