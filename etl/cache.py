@@ -15,37 +15,15 @@ import os
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import etl
 import schemas
 from etl.errors import OutputUnwritable
 from etl.resolve.solver import solver_settings
 from etl.validate import PER_REPORT, Rows
-from schemas.rows import (
-    DocumentLineRow,
-    PageRow,
-    ProgrammeRow,
-    ProjectRow,
-    RegionAreaRow,
-    RegionCountryRow,
-    RegionRow,
-    ReportRow,
-    UnreadAmountRow,
-)
+from schemas.rows import MODELS
 
 DEFAULT = Path(".cache") / "mi-etl"
-_MODELS: dict[str, Any] = {
-    "reports": ReportRow,
-    "pages": PageRow,
-    "regions": RegionRow,
-    "region_countries": RegionCountryRow,
-    "region_areas": RegionAreaRow,
-    "programmes": ProgrammeRow,
-    "projects": ProjectRow,
-    "document_lines": DocumentLineRow,
-    "unread_amounts": UnreadAmountRow,
-}
 
 
 @cache
@@ -74,7 +52,7 @@ def load_rows(folder: Path, key: str) -> Rows | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         rows = Rows()
         for table in PER_REPORT:
-            getattr(rows, table).extend(_MODELS[table].model_validate(r) for r in data[table])
+            getattr(rows, table).extend(MODELS[table].model_validate(r) for r in data[table])
         return rows
     except (OSError, ValueError, KeyError):
         return None

@@ -206,3 +206,20 @@ class UnreadAmountRow(Row):
     region_id: RegionId | None
     text: str
     reason: str
+
+
+# Each table's row model, by table name (the names of schemas/tables.py's TABLES).
+MODELS: dict[str, type[Row]] = {
+    "reports": ReportRow,
+    "pages": PageRow,
+    "regions": RegionRow,
+    "region_countries": RegionCountryRow,
+    "region_areas": RegionAreaRow,
+    "programmes": ProgrammeRow,
+    "projects": ProjectRow,
+    "document_lines": DocumentLineRow,
+    "unread_amounts": UnreadAmountRow,
+    "reconciliation": ReconciliationRow,
+    "countries": CountryRow,
+    "areas": AreaRow,
+}

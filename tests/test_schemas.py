@@ -19,20 +19,7 @@ from schemas.tables import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
-MODELS: dict[str, type[rows.Row]] = {
-    "reports": rows.ReportRow,
-    "pages": rows.PageRow,
-    "regions": rows.RegionRow,
-    "region_countries": rows.RegionCountryRow,
-    "region_areas": rows.RegionAreaRow,
-    "programmes": rows.ProgrammeRow,
-    "projects": rows.ProjectRow,
-    "document_lines": rows.DocumentLineRow,
-    "unread_amounts": rows.UnreadAmountRow,
-    "reconciliation": rows.ReconciliationRow,
-    "countries": rows.CountryRow,
-    "areas": rows.AreaRow,
-}
+MODELS = rows.MODELS
 
 
 def _plain(annotation: Any) -> tuple[Any, bool]:
