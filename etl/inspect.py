@@ -11,7 +11,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl.errors import OutputMissing, UnknownName
-from etl.gazetteer import load_gazetteer, normalize
+
+# etl.gazetteer (pycountry, 15 ms) is imported by the functions of `explain` only: `check` reads one table
 
 
 def _read(out: Path, name: str) -> list[dict[str, Any]]:
@@ -34,6 +35,8 @@ def read_reconciliation(out: Path) -> list[dict[str, Any]]:
 def explain_lines(out: Path, region: str, country: str | None) -> Iterator[str]:
     """A region's table rows, or one section's programmes, each with its place and evidence; or,
     for "multiregional", each initiative with what its sentence states."""
+    from etl.gazetteer import load_gazetteer, normalize
+
     if normalize(region) in ("multiregional", "multiregional initiatives"):
         yield from _multiregional(out)
         return
@@ -71,6 +74,8 @@ def _table(out: Path, reg: dict[str, Any]) -> Iterator[str]:
 
 
 def _section(out: Path, reg: dict[str, Any], country: str) -> Iterator[str]:
+    from etl.gazetteer import load_gazetteer, normalize
+
     gaz = load_gazetteer()
     wanted = (
         "regional"
@@ -128,6 +133,8 @@ def _multiregional(out: Path) -> Iterator[str]:
 
 def _closest(given: str, ids: list[str], names: dict[str, str], what: str) -> str:
     """The fix of an unknown name: the closest valid ids (by id or by name, difflib), else every id."""
+    from etl.gazetteer import normalize
+
     choices = {normalize(i): i for i in ids} | {normalize(name): i for name, i in names.items()}
     matches = difflib.get_close_matches(normalize(given), list(choices), n=5, cutoff=0.6)
     close = list(dict.fromkeys(choices[m] for m in matches))[:3]

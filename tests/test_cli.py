@@ -448,8 +448,8 @@ MI_ETL = str(Path(sys.executable).parent / "mi-etl")
     [
         (
             ["build", "--time-limit", "abc"],
-            "--time-limit: bad-option: Invalid value for '--time-limit': Input should be a valid number, unable "
-            "to parse string as a number; see 'mi-etl build --help'",
+            "--time-limit: bad-option: Invalid value for '--time-limit': 'abc' is not a valid float; "
+            "see 'mi-etl build --help'",
         ),
         (
             ["build", "--tiem-limit", "5"],
