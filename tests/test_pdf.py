@@ -515,3 +515,68 @@ def _no_pages() -> bytes:
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return out
+
+
+def _odd_text(c: Canvas) -> None:
+    """Text drawn every way the reader meets: three fonts and sizes, scaled, spaced, raised,
+    mirrored, turned, inside a form XObject, fake bold."""
+    for n, (font, size) in enumerate((("Helvetica", 8.5), ("Times-Roman", 10.5), ("Courier-Bold", 9.0))):
+        c.setFont(font, size)
+        c.drawString(50, 780 - 14 * n, f"Funding requirement (in USD) 1,{n}00,000")
+    text = c.beginText(50, 700)
+    text.setFont("Helvetica", 9)
+    text.setHorizScale(80)
+    text.setCharSpace(0.7)
+    text.setWordSpace(2)
+    text.textOut("Migrant Assistance ")
+    text.setRise(3)
+    text.textOut("2,500,000")
+    c.drawText(text)
+    c.beginForm("box")
+    c.setFont("Helvetica-Bold", 8)
+    c.drawString(60, 600, "Regional programme in a form")
+    c.endForm()
+    c.doForm("box")
+    c.saveState()
+    c.translate(300, 500)
+    c.rotate(90)
+    c.drawString(0, 0, "turned")
+    c.restoreState()
+    c.saveState()
+    c.translate(400, 400)
+    c.scale(-1, 1)
+    c.drawString(0, 0, "mirrored")
+    c.restoreState()
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(50, 450, "KENYA")
+    c.drawString(50.3, 450, "KENYA")
+
+
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_the_characters_read_are_pdfplumbers(tmp_path: Path, rotation: int) -> None:
+    """The reader draws characters without pdfplumber's per-character objects (etl/extract/pdf.py,
+    for speed): each upright one is pdfplumber's `page.chars` entry, at the same place and size,
+    and the others are counted as turned."""
+    from etl.extract.limits import document_to_pages, node_to_page
+    from etl.extract.pdf import _opened, _page_glyphs
+
+    path = tmp_path / "odd.pdf"
+    c = Canvas(str(path), pagesize=A4)
+    c.setPageRotation(rotation)
+    _odd_text(c)
+    c.showPage()
+    c.save()
+    with pdfplumber.open(path) as plumbed:
+        chars = plumbed.pages[0].chars
+        height = float(plumbed.pages[0].height)
+    upright = [ch for ch in chars if ch["upright"] and ch["matrix"][0] > 0]
+    want = [
+        (ch["text"], ch["x0"], ch["x1"], ch["top"], ch["bottom"], height - ch["matrix"][5], ch["size"], ch["fontname"])
+        for ch in upright
+    ]
+    with _opened(path, "odd.pdf") as pdf:
+        page = _page_glyphs(pdf, node_to_page(pdf.doc, document_to_pages(pdf.doc, "odd.pdf")[0]), 1)
+    assert [g.text for g in page.glyphs] == [w[0] for w in want]
+    assert [tuple(g) for g in page.glyphs] == [pytest.approx(w, abs=1e-9) for w in want]
+    assert page.turned == sum(not ch["text"].isspace() for ch in chars if ch not in upright) > 0
+    assert (page.width, page.height) == pytest.approx((float(plumbed.pages[0].width), height))

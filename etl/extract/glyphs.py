@@ -1,4 +1,4 @@
-"""A PDF page's layout -> its characters in rows of pieces, by position only (never by their text).
+"""A PDF page's characters -> rows of pieces, by position only (never by their text).
 
 Every character pdfminer draws on the page is counted (spaces are not: they carry no text of
 their own): text turned sideways or upside down is left out (`turned`), a copy printed over its
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 GAP = 0.8  # a gap wider than this many font sizes, with no space drawn in it, separates two pieces
 WORD_GAP = 0.15  # ... and this many, between two characters of a piece, is a space (Times' is 0.25)
@@ -68,10 +68,21 @@ class PageRows:
     overprinted: int  # ... of them copies printed over their own character, read once
 
 
-def layout_to_rows(number: int, layout: Any) -> PageRows:
-    """A pdfminer page layout (LTPage) -> the page's rows of pieces. Positions are measured from
-    the top left corner of the page as displayed (its rotation and media box origin applied)."""
-    glyphs, turned = _glyphs(layout)
+@dataclass(frozen=True, slots=True)
+class PageGlyphs:
+    """One page's characters as drawn (etl/extract/pdf.py), upright ones only."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    glyphs: list[Glyph]  # upright characters, spaces included
+    turned: int  # characters (not spaces) drawn sideways or upside down, left out
+
+
+def glyphs_to_rows(page: PageGlyphs) -> PageRows:
+    """A page's characters -> its rows of pieces. Positions are measured from the top left
+    corner of the page as displayed (its rotation and media box origin applied)."""
+    glyphs, turned = page.glyphs, page.turned
     drawn = sum(not g.text.isspace() for g in glyphs) + turned
     rows = []
     overprinted = 0
@@ -81,33 +92,7 @@ def layout_to_rows(number: int, layout: Any) -> PageRows:
         pieces = tuple(_segments(kept))
         if pieces:
             rows.append(pieces)
-    return PageRows(number, float(layout.width), float(layout.height), tuple(rows), drawn, turned, overprinted)
-
-
-def _glyphs(layout: Any) -> tuple[list[Glyph], int]:
-    """The page's upright characters, and how many others (not spaces) were turned."""
-    from pdfminer.layout import LTChar, LTContainer
-
-    left, edge = float(layout.x0), float(layout.y1)
-    out: list[Glyph] = []
-    turned = 0
-    stack = [iter(layout)]
-    while stack:
-        obj = next(stack[-1], None)
-        if obj is None:
-            stack.pop()
-        elif isinstance(obj, LTChar):
-            text = obj.get_text()
-            if not (obj.upright and obj.matrix[0] > 0):
-                turned += not text.isspace()
-                continue
-            y0, y1 = obj.y0, obj.y1
-            baseline = edge - obj.matrix[5]
-            glyph = Glyph(text, obj.x0 - left, obj.x1 - left, edge - y1, edge - y0, baseline, obj.size, obj.fontname)
-            out.append(glyph)
-        elif isinstance(obj, LTContainer):  # a form XObject's characters (LTFigure)
-            stack.append(iter(obj))
-    return out, turned
+    return PageRows(page.number, page.width, page.height, tuple(rows), drawn, turned, overprinted)
 
 
 def _rows(glyphs: list[Glyph]) -> Iterator[list[Glyph]]:

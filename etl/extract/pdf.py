@@ -5,8 +5,8 @@ A PDF is read by position, never by its text, in these steps:
 1. **Limits** (`etl/extract/limits.py`): the page count from the page tree before any page is
    built, streams inflated within bounds, objects per page counted: a file past a limit is
    refused (`too-large`) before it can hang the build or exhaust memory.
-2. **Characters** (`etl/extract/glyphs.py`): each page's characters (pdfplumber's pdfminer
-   layout) in rows of pieces; turned text and fake-bold copies left out, counted.
+2. **Characters** (`etl/extract/glyphs.py`): each page's characters (pdfminer's interpreter on
+   pdfplumber's document, drawn straight into glyphs: `_GlyphDevice`) in rows of pieces; turned text and fake-bold copies left out, counted.
 3. **Furniture** (`etl/extract/furniture.py`): running headers, footers and page numbers
    found by their repetition over nearby pages, left out, their text kept.
 4. **Columns** (`etl/extract/columns.py`): columns by alignment, headings across them, table
@@ -21,8 +21,8 @@ points from the page's top left), and its place in the stream (for ordering). Th
 `pages` says where every character of every page went (`PageAudit`): into the lines, or left out
 as furniture, turned text or an overprinted copy.
 
-Pages are split across processes (`jobs`); each worker opens the file once and builds each
-page's layout in turn, so memory stays flat however long the report is.
+Pages are split across processes (`jobs`); each worker opens the file once and draws each
+page's characters in turn, so memory stays flat however long the report is.
 """
 
 from __future__ import annotations
@@ -38,12 +38,16 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+from pdfminer.layout import LTChar
+from pdfminer.pdfdevice import PDFTextDevice
+from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.utils import apply_matrix_rect
 
 from etl.errors import EmptyInput, EtlError, TooLarge, UnreadablePdf, in_worker
 from etl.extract import limits
 from etl.extract.columns import Placed, segments_to_lines
 from etl.extract.furniture import pages_to_furniture
-from etl.extract.glyphs import PageRows, layout_to_rows
+from etl.extract.glyphs import Glyph, PageGlyphs, PageRows, glyphs_to_rows
 from etl.extract.limits import PageNode, PageTooLarge, StreamTooLarge, bounded_streams, document_to_pages, node_to_page
 from etl.source import Document, Line, PageAudit, SourceRef
 from etl.workers import map_in_processes
@@ -170,46 +174,95 @@ def _read_range(path: Path, display: str, nodes: list[PageNode], start: int, end
     with _opened(path, display) as pdf:
         for n in range(start, end):
             try:
-                layout = _layout(pdf, node_to_page(pdf.doc, nodes[n]), n + 1)
+                glyphs = _page_glyphs(pdf, node_to_page(pdf.doc, nodes[n]), n + 1)
             except EtlError:  # the deadline, a limit already coded
                 raise
             except Exception as err:  # pdfminer's, on a damaged page; a limit's
                 raise _refusal(f"{display}#p{n + 1}", err) from None
-            out.append(layout_to_rows(n + 1, layout))
+            out.append(glyphs_to_rows(glyphs))
     return out
 
 
-def _layout(pdf: Any, page: Any, number: int) -> Any:
-    """The page's layout as pdfplumber builds it (its device, pdfminer's interpreter), with the
-    objects drawn counted: past `limits.MAX_PAGE_OBJECTS` the page is refused before memory runs out.
-    Read straight from pdfminer's objects: pdfplumber's own `page.chars` turns every attribute of
-    every character into a dict first, which costs more than the parsing itself."""
+def _page_glyphs(pdf: Any, page: Any, number: int) -> PageGlyphs:
+    """The page's characters as pdfminer's interpreter draws them (pdfplumber's resource manager),
+    with the objects drawn counted: past `limits.MAX_PAGE_OBJECTS` the page is refused before
+    memory runs out."""
     from pdfminer.pdfinterp import PDFPageInterpreter
-    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
-    class Counted(PDFPageAggregatorWithMarkedContent):
-        drawn = 0
-
-        def _count(self, objects: int) -> None:
-            self.drawn += objects
-            if self.drawn > limits.MAX_PAGE_OBJECTS:
-                raise PageTooLarge()
-
-        def render_string(self, textstate: Any, seq: Any, *args: Any, **kwargs: Any) -> Any:
-            self._count(sum(len(x) for x in seq if isinstance(x, bytes)))  # character codes, before drawing
-            return super().render_string(textstate, seq, *args, **kwargs)
-
-        def paint_path(self, *args: Any, **kwargs: Any) -> Any:
-            self._count(1)
-            return super().paint_path(*args, **kwargs)
-
-        def render_image(self, *args: Any, **kwargs: Any) -> Any:
-            self._count(1)
-            return super().render_image(*args, **kwargs)
-
-    device = Counted(pdf.rsrcmgr, pageno=number, laparams=pdf.laparams)
+    device = _GlyphDevice(pdf.rsrcmgr, number)
     PDFPageInterpreter(pdf.rsrcmgr, device).process_page(page)
-    return device.get_result()
+    return PageGlyphs(number, device.width, device.height, device.glyphs, device.turned)
+
+
+class _GlyphDevice(PDFTextDevice):
+    """pdfminer's text device, drawing each character as a `Glyph` and nothing else.
+
+    The geometry is pdfminer's own (`LTChar`: its box is the advance by the font size, from the
+    descent, through the text matrix; its size the box's height), computed without building an
+    `LTChar` per character, a layout tree, or the paths and images this reader does not use
+    (they are counted). pdfplumber's `page.chars` gives the same characters at the same places
+    (tests/test_pdf.py). Vertical writing falls back to an `LTChar` per character."""
+
+    def __init__(self, rsrcmgr: Any, number: int) -> None:
+        super().__init__(rsrcmgr)
+        self.number = number
+        self.glyphs: list[Glyph] = []
+        self.turned = 0
+        self.drawn = 0
+        self.width = self.height = 0.0
+        self._fonts: dict[tuple[Any, int], tuple[str, float, float, str]] = {}
+
+    def begin_page(self, page: Any, ctm: Any) -> None:
+        x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
+        self.width, self.height = abs(x0 - x1), abs(y0 - y1)  # pdfminer's LTPage: origin at (0, 0)
+
+    def _count(self, objects: int) -> None:
+        self.drawn += objects
+        if self.drawn > limits.MAX_PAGE_OBJECTS:
+            raise PageTooLarge()
+
+    def render_string(self, textstate: Any, seq: Any, *args: Any, **kwargs: Any) -> None:
+        self._count(sum(len(x) for x in seq if isinstance(x, bytes)))  # character codes, before drawing
+        super().render_string(textstate, seq, *args, **kwargs)
+
+    def paint_path(self, *args: Any, **kwargs: Any) -> None:
+        self._count(1)
+
+    def render_image(self, *args: Any, **kwargs: Any) -> None:
+        self._count(1)
+
+    def render_char(
+        self, matrix: Any, font: Any, fontsize: float, scaling: float, rise: float, cid: int, *args: Any
+    ) -> float:
+        known = self._fonts.get((font, cid))
+        if known is None:
+            try:
+                text = font.to_unichr(cid)
+            except PDFUnicodeNotDefined:
+                text = f"(cid:{cid})"  # as pdfminer's converter writes it
+            known = self._fonts[font, cid] = (text, font.char_width(cid), font.get_descent(), font.fontname)
+        text, width, descent, fontname = known
+        a, b, c, d, e, f = matrix
+        if font.is_vertical():
+            char = LTChar(matrix, font, fontsize, scaling, rise, text, width, font.char_disp(cid), *args)
+            adv, x0, y0, x1, y1, upright = char.adv, char.x0, char.y0, char.x1, char.y1, char.upright
+        else:
+            adv = width * fontsize * scaling
+            low = descent * fontsize + rise
+            if b == 0 and c == 0:  # upright or mirrored: the box's corners, as apply_matrix_rect gives them
+                x0, x1, y0, y1 = e, a * adv + e, d * low + f, d * (low + fontsize) + f
+                x0, x1 = (x1, x0) if x1 < x0 else (x0, x1)
+                y0, y1 = (y1, y0) if y1 < y0 else (y0, y1)
+            else:
+                x0, y0, x1, y1 = apply_matrix_rect(matrix, (0, low, adv, low + fontsize))
+            upright = a * d * scaling > 0 and b * c <= 0
+        if not (upright and a > 0):
+            self.turned += not text.isspace()
+        else:
+            top = self.height
+            size = x1 - x0 if font.is_vertical() else y1 - y0
+            self.glyphs.append(Glyph(text, x0, x1, top - y1, top - y0, top - f, size, fontname))
+        return float(adv)
 
 
 def _with_blank_lines(pages: list[PageText], display: str) -> Iterator[Line]:
