@@ -14,6 +14,7 @@ them: columns, words set apart, a table's label and amount. Inside a piece, a ga
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -82,24 +83,27 @@ class PageGlyphs:
 def glyphs_to_rows(page: PageGlyphs) -> PageRows:
     """A page's characters -> its rows of pieces. Positions are measured from the top left
     corner of the page as displayed (its rotation and media box origin applied)."""
-    glyphs, turned = page.glyphs, page.turned
-    drawn = sum(not g.text.isspace() for g in glyphs) + turned
+    drawn = sum(not g.text.isspace() for g in page.glyphs) + page.turned
     rows = []
     overprinted = 0
-    for row in _rows(glyphs):
-        kept = _deduplicated(row)
-        overprinted += sum(not g.text.isspace() for g in row) - sum(not g.text.isspace() for g in kept)
+    for row in _rows(page.glyphs):
+        kept, copies = _deduplicated(row)
+        overprinted += copies
         pieces = tuple(_segments(kept))
         if pieces:
             rows.append(pieces)
-    return PageRows(page.number, page.width, page.height, tuple(rows), drawn, turned, overprinted)
+    return PageRows(page.number, page.width, page.height, tuple(rows), drawn, page.turned, overprinted)
+
+
+_BASELINE = operator.attrgetter("baseline")
+_X0 = operator.attrgetter("x0")
 
 
 def _rows(glyphs: list[Glyph]) -> Iterator[list[Glyph]]:
     """Characters grouped by baseline (within `ROW` points of the row's first), top to bottom."""
     row: list[Glyph] = []
     start = 0.0
-    for g in sorted(glyphs, key=lambda g: g.baseline):
+    for g in sorted(glyphs, key=_BASELINE):
         if row and g.baseline - start > ROW:
             yield row
             row = []
@@ -110,25 +114,34 @@ def _rows(glyphs: list[Glyph]) -> Iterator[list[Glyph]]:
         yield row
 
 
-def _deduplicated(row: list[Glyph]) -> list[Glyph]:
-    """A row's characters without the copies drawn over them (fake bold: each glyph twice,
-    shifted a fraction of a point)."""
+def _deduplicated(row: list[Glyph]) -> tuple[list[Glyph], int]:
+    """A row's characters, left to right, without the copies drawn over them (fake bold: each
+    glyph twice, shifted a fraction of a point); and how many copies (not spaces) were left out."""
     out: list[Glyph] = []
-    for g in sorted(row, key=lambda g: g.x0):
-        if out and g.text == out[-1].text and abs(g.x0 - out[-1].x0) < 0.3 * (out[-1].x1 - out[-1].x0):
+    last = None
+    copies = 0
+    for g in sorted(row, key=_X0):
+        if last is not None and g.text == last.text and abs(g.x0 - last.x0) < 0.3 * (last.x1 - last.x0):
+            copies += not g.text.isspace()
             continue
         out.append(g)
-    return out
+        last = g
+    return out, copies
 
 
 def _segments(row: list[Glyph]) -> Iterator[Segment]:
     runs: list[list[Glyph]] = []
+    run: list[Glyph] = []
+    previous = None
     for g in row:
-        if runs and g.x0 - runs[-1][-1].x1 > GAP * max(g.size, runs[-1][-1].size, 1.0):
-            runs.append([])
-        if not runs:
-            runs.append([])
-        runs[-1].append(g)
+        if previous is not None:  # max(g.size, previous.size, 1.0), without the builtin's call (millions a report)
+            size = g.size if g.size > previous.size else previous.size
+            wide = g.x0 - previous.x1 > GAP * (size if size > 1.0 else 1.0)
+        if previous is None or wide:
+            run = []
+            runs.append(run)
+        run.append(g)
+        previous = g
     spaces = ""  # spaces drawn apart from any text (a justified line's double space): kept with the next piece
     for run in runs:
         if all(g.text.isspace() for g in run):
@@ -140,30 +153,37 @@ def _segments(row: list[Glyph]) -> Iterator[Segment]:
 
 def _segment(run: list[Glyph], spaces: str) -> Segment:
     """A piece of a row; its text keeps the spaces drawn around it (`spaces` before it)."""
-    ink = [g for g in run if not g.text.isspace()]
-    text = spaces
+    ink: list[Glyph] = []
+    parts = [spaces]
     first_word = None
-    previous = None
+    previous = run[0]
+    blank = True  # no text but spaces yet
     for g in run:
-        if previous is not None:
-            apart = g.x0 - previous.x1 > WORD_GAP * max(g.size, 1.0)
-            if apart and not g.text.isspace() and not previous.text.isspace():
-                text += " "  # a word gap drawn by position, not by a space character
-            if first_word is None and (g.text.isspace() or apart) and text.strip():
+        text = g.text
+        space = text.isspace()
+        if g is not previous:
+            apart = g.x0 - previous.x1 > WORD_GAP * (g.size if g.size > 1.0 else 1.0)
+            if apart and not space and not previous.text.isspace():
+                parts.append(" ")  # a word gap drawn by position, not by a space character
+            if first_word is None and (space or apart) and not blank:
                 first_word = previous.x1 - run[0].x0
-        text += g.text
+        parts.append(text)
+        if not space:
+            ink.append(g)
+            blank = blank and not text
         previous = g
-    sizes = Counter(round(g.size, 1) for g in ink)
-    fonts = Counter(g.font for g in ink)
+    x1 = max(g.x1 for g in ink)
+    sizes = {g.size for g in ink}
+    fonts = {g.font for g in ink}
     return Segment(
-        text,
+        "".join(parts),
         run[0].x0,
-        max(g.x1 for g in ink),
+        x1,
         min(g.top for g in ink),
         max(g.bottom for g in ink),
         round(ink[0].baseline, 1),
-        sizes.most_common(1)[0][0],
+        round(ink[0].size, 1) if len(sizes) == 1 else Counter(round(g.size, 1) for g in ink).most_common(1)[0][0],
         len(ink),
-        first_word if first_word is not None else max(g.x1 for g in ink) - run[0].x0,
-        fonts.most_common(1)[0][0],
+        first_word if first_word is not None else x1 - run[0].x0,
+        ink[0].font if len(fonts) == 1 else Counter(g.font for g in ink).most_common(1)[0][0],
     )

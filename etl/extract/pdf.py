@@ -6,7 +6,8 @@ A PDF is read by position, never by its text, in these steps:
    built, streams inflated within bounds, objects per page counted: a file past a limit is
    refused (`too-large`) before it can hang the build or exhaust memory.
 2. **Characters** (`etl/extract/glyphs.py`): each page's characters (pdfminer's interpreter on
-   pdfplumber's document, drawn straight into glyphs: `_GlyphDevice`) in rows of pieces; turned text and fake-bold copies left out, counted.
+   pdfplumber's document, drawn straight into glyphs: `_GlyphDevice`) in rows of pieces;
+   turned text and fake-bold copies left out, counted.
 3. **Furniture** (`etl/extract/furniture.py`): running headers, footers and page numbers
    found by their repetition over nearby pages, left out, their text kept.
 4. **Columns** (`etl/extract/columns.py`): columns by alignment, headings across them, table
@@ -52,6 +53,7 @@ from etl.extract.limits import PageNode, PageTooLarge, StreamTooLarge, bounded_s
 from etl.source import Document, Line, PageAudit, SourceRef
 from etl.workers import map_in_processes
 
+_new = tuple.__new__
 _FIX = "give a PDF with a text layer, or the report's text as a .txt file in raw/"
 MAX_BLANKS = 1  # a wide gap is one paragraph break, as a text export writes it (never two blank lines)
 
@@ -210,7 +212,8 @@ class _GlyphDevice(PDFTextDevice):
         self.turned = 0
         self.drawn = 0
         self.width = self.height = 0.0
-        self._fonts: dict[tuple[Any, int], tuple[str, float, float, str]] = {}
+        # (font, cid) -> text, width, descent, font name, vertical
+        self._fonts: dict[tuple[Any, int], tuple[str, float, float, str, bool]] = {}
 
     def begin_page(self, page: Any, ctm: Any) -> None:
         x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
@@ -240,10 +243,12 @@ class _GlyphDevice(PDFTextDevice):
                 text = font.to_unichr(cid)
             except PDFUnicodeNotDefined:
                 text = f"(cid:{cid})"  # as pdfminer's converter writes it
-            known = self._fonts[font, cid] = (text, font.char_width(cid), font.get_descent(), font.fontname)
-        text, width, descent, fontname = known
+            vertical = font.is_vertical()
+            known = (text, font.char_width(cid), font.get_descent(), font.fontname, vertical)
+            self._fonts[font, cid] = known
+        text, width, descent, fontname, vertical = known
         a, b, c, d, e, f = matrix
-        if font.is_vertical():
+        if vertical:
             char = LTChar(matrix, font, fontsize, scaling, rise, text, width, font.char_disp(cid), *args)
             adv, x0, y0, x1, y1, upright = char.adv, char.x0, char.y0, char.x1, char.y1, char.upright
         else:
@@ -251,17 +256,20 @@ class _GlyphDevice(PDFTextDevice):
             low = descent * fontsize + rise
             if b == 0 and c == 0:  # upright or mirrored: the box's corners, as apply_matrix_rect gives them
                 x0, x1, y0, y1 = e, a * adv + e, d * low + f, d * (low + fontsize) + f
-                x0, x1 = (x1, x0) if x1 < x0 else (x0, x1)
-                y0, y1 = (y1, y0) if y1 < y0 else (y0, y1)
+                if x1 < x0:
+                    x0, x1 = x1, x0
+                if y1 < y0:
+                    y0, y1 = y1, y0
             else:
                 x0, y0, x1, y1 = apply_matrix_rect(matrix, (0, low, adv, low + fontsize))
             upright = a * d * scaling > 0 and b * c <= 0
-        if not (upright and a > 0):
-            self.turned += not text.isspace()
-        else:
+        if upright and a > 0:
             top = self.height
-            size = x1 - x0 if font.is_vertical() else y1 - y0
-            self.glyphs.append(Glyph(text, x0, x1, top - y1, top - y0, top - f, size, fontname))
+            size = x1 - x0 if vertical else y1 - y0
+            # tuple.__new__: a NamedTuple's own __new__ is a Python call, a million times a report
+            self.glyphs.append(_new(Glyph, (text, x0, x1, top - y1, top - y0, top - f, size, fontname)))
+        elif not text.isspace():
+            self.turned += 1
         return float(adv)
 
 
