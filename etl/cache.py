@@ -76,7 +76,7 @@ def save_rows(folder: Path, key: str, rows: Rows) -> None:
         handle, name = tempfile.mkstemp(dir=folder, suffix=".part")
         with os.fdopen(handle, "w", encoding="utf-8") as f:
             os.fchmod(f.fileno(), 0o666 & ~_umask())  # mkstemp makes it 0600: the user's umask decides
-            json.dump(data, f, ensure_ascii=False)
+            f.write(json.dumps(data, ensure_ascii=False))  # dumps: the C encoder (dump streams in Python, 3x slower)
         os.replace(name, folder / f"{key}.json")
     except OSError as err:
         raise OutputUnwritable(
