@@ -278,3 +278,23 @@ def test_a_group_heading_printed_above_the_last_initiative_of_the_group_before()
     assert "Platform on Diasporas\u2019 and Migrants\u2019 Investments and Remittances for Adaptation" in _groups(
         figures
     )
+
+
+def _page_break_after_title(lines: list[str], title: str) -> list[str]:
+    """The lines as pdfminer's extract_text writes a PDF whose page ends under `title`: footer,
+    page number and next page's header apart by blank lines, the next page's text unindented."""
+    at = lines.index(title) + 1
+    page = ["Migration Initiatives 2015", "", "518", "", "\fMigration Initiatives 2015", ""]
+    return [*lines[:at], *page, lines[at].lstrip(), *lines[at + 1 :]]
+
+
+def test_a_title_ending_a_page_keeps_the_text_on_the_next() -> None:
+    """'Public Opinion and Migration' (2015, line 31474) ends a page in a PDF of the report: its text
+    and 'Total funding required for this is USD 250,000.' open the next, after the footer, the page
+    number and the header. The text is still the title's, as when printed right under it."""
+    lines = RAW.read_text(encoding="utf-8").split("\n")[31453:31491]
+    title = "Public Opinion and Migration"
+    for body in (lines, _page_break_after_title(lines, title)):
+        said = _said(document_to_initiatives(_document("", *body), _report_furniture()))
+        assert said[title] == [("amount", 250_000, "requirement", None, None)], said
+        assert said["Migrant Fatalities"] == [("amount", 200_000, "first_year", None, None)]

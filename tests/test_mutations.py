@@ -8,10 +8,13 @@ the change; never a successful build with rows lost or added (README: What mi-et
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from etl.pipeline import BuildReport
+from tests.conftest import RAW, read
 from tests.mutants import EXPORTS, Mutation, apply, figures, judge, report_lines, sample, text_rows
 
 LINES = report_lines()
@@ -77,3 +80,37 @@ def test_without_blank_lines_every_regional_figure_is_the_same(expected: Figures
         assert got[table] == expected[table], table
     boxes = [row for row in got["programmes"] if not row[0].startswith("multiregional/")]
     assert boxes == [row for row in expected["programmes"] if not row[0].startswith("multiregional/")]
+
+
+def test_pdfminers_text_of_a_pdf_of_the_report_gives_the_same_rows(
+    built_2015: tuple[Path, BuildReport], tmp_path: Path
+) -> None:
+    """The whole report rendered as a one-column PDF (tests/pdfgen.py: a running header and a page
+    number on each of its 500-odd pages, tables as the report prints them) and given as the text
+    pdfminer's `extract_text` writes for it: each page's furniture between blank lines and after a
+    form feed, anywhere in a programme's text, a list of target populations or under a
+    multiregional title. The same rows as the text, descriptions and target populations included.
+    (A two-column PDF's export is not read: README, What mi-etl guarantees.)"""
+    from tests import pdfgen as g
+
+    report = g.with_table_pages(g.read_lines(RAW), built_2015[0])
+    pdf = tmp_path / "report.pdf"
+    layout = g.Layout(follow_marks=True, columns=1)
+    g.render_report(report.lines, pdf, tables=report.tables, cover=True, layout=layout)
+    got = text_rows(g.pdfminer_text(pdf), "report.txt")
+    want = {t: _as_drawn(read(built_2015[0], t), c) for t, c in g.COMPARED.items()}
+    for table, columns in g.COMPARED.items():
+        assert _as_drawn([r.model_dump() for r in getattr(got, table)], columns) == want[table], table
+
+
+def _as_drawn(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """Rows as the PDF's fonts draw them (tests/pdfgen.py: U+2010 as "-", a tab as a space)."""
+
+    def same(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace("\u2010", "-").replace("\u2011", "-").replace("\t", " ")
+        if isinstance(value, (list, tuple)):
+            return tuple(same(v) for v in value)
+        return value
+
+    return sorted((tuple(same(r[c]) for c in columns) for r in rows), key=repr)

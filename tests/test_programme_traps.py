@@ -146,3 +146,22 @@ def test_one_programme_per_box(programmes: dict[tuple[str, str, str], dict[str, 
     assert len(printed) == 759
     assert len({_line(r) for r in printed}) == 759
     assert len(programmes) == 760
+
+
+def test_a_page_break_is_no_part_of_a_description(built_2015: tuple[Path, BuildReport]) -> None:
+    """A programme's text across a page break reads on without the page's furniture: the running
+    header (Australia's text breaks at "Migration Initiatives 2015"), the region's name printed as a
+    running header (Mexico's, in a region whose name runs on too few pages to repeat as often as
+    the report's title), a page number; every such line is in `document_lines` as furniture."""
+    rows = {r["programme_id"]: r for r in read(built_2015[0], "programmes")}
+    australia = rows["asia_pacific/AUS/migrant_assistance"]["description"]
+    assert "sustainable voluntary return. In 2015 IOM seeks" in australia
+    mexico = rows["central_north_america_caribbean/MEX/labour_migration_human_development"]["description"]
+    assert "Central and North America and the Caribbean" not in mexico
+    furniture = {
+        r["text"].strip() for r in read(built_2015[0], "document_lines") if r["role"] in ("running_header", "page_number")
+    }
+    for row in rows.values():  # Germany's text prints the header glued to a word ("upMigration ..."): text
+        text = " " + row["description"]
+        assert " Migration Initiatives 2015" not in text and "Migrants and Cities" not in text, row["programme_id"]
+    assert {"Migration Initiatives 2015", "Central and North America and the Caribbean"} <= furniture

@@ -84,7 +84,6 @@ def appeal_to_account(
         for h in part.headings:
             for k in range(h.index, h.index + h.span):
                 roles[k] = LineAccount(k, "multiregional_heading", section_id=h.text if h.kind == "group" else None)
-    names = {_key(r.where.name) for r in segments.regions}
     out = []
     for i, line in enumerate(doc.lines):
         role = roles.get(i)
@@ -92,7 +91,7 @@ def appeal_to_account(
             role = LineAccount(i, "blank", *(_where(role)))
         elif i in segments.furniture.page_numbers and _is_text(role):
             role = LineAccount(i, "page_number", *(_where(role)))
-        elif (i in segments.furniture.running or _key(line.text) in names) and _is_text(role):
+        elif segments.is_running(i, line.text) and _is_text(role):
             role = LineAccount(i, "running_header", *(_where(role)))
         elif role is None:
             following = _next_region(segments, i)
@@ -116,10 +115,6 @@ def _is_text(role: LineAccount | None) -> bool:
 
 def _where(role: LineAccount | None) -> tuple[str | None, str | None]:
     return (role.region_id, role.section_id) if role is not None else (None, None)
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _part_body(part: object) -> int:

@@ -6,6 +6,7 @@ text model from the report's clean boxes, then resolve each region.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,11 +33,26 @@ class Laid:
     layout: Layout
 
 
+def reading_lines(doc: Document, segments: Segments) -> tuple[Line, ...]:
+    """The document's lines as the programmes' text is read: page furniture (running headers and
+    footers, page numbers: the lines `document_lines` calls so) blanked, so that a page break inside
+    a programme's text adds nothing to its description or target populations and no distance
+    between its items (a blank line counts for none). Every index still names the same line."""
+    numbers = segments.furniture.page_numbers
+    return tuple(
+        dataclasses.replace(line, text="")
+        if line.text.strip() and (n in numbers or segments.is_running(n, line.text))
+        else line
+        for n, line in enumerate(doc.lines)
+    )
+
+
 def segments_to_layouts(segments: Segments, doc: Document, gaz: Gazetteer) -> list[Laid]:
     """Every region of a report laid out for the solvers."""
     laid = []
+    lines = reading_lines(doc, segments)
     for region in segments.regions:
-        layout = table_and_zone_to_layout(region.where.region_id, region.table, region.zone, doc.lines, gaz)
+        layout = table_and_zone_to_layout(region.where.region_id, region.table, region.zone, lines, gaz)
         if region.where.open_end:
             _refuse_cut_off(doc, region.where, layout)
         laid.append(Laid(region.where, layout))
@@ -69,15 +85,16 @@ def segments_to_figures(
 ) -> list[RegionFigures]:
     """Resolve every region of a report; with jobs > 1, regions are solved in parallel processes."""
     laid = segments_to_layouts(segments, doc, gaz)
+    lines = reading_lines(doc, segments)
     examples = []
     for item in laid:
         layout = item.layout
         spans = dict(zip((t.index for t in layout.tokens), layout.token_text, strict=True))
         items = sorted(layout.tokens + layout.labels + layout.markers, key=lambda i: i.index)
         for n, area in clean_boxes(items):
-            examples.append((area, text_words(doc.lines, spans[items[n].index])))
+            examples.append((area, text_words(lines, spans[items[n].index])))
     model = examples_to_model(examples)
-    tasks = [(item, model, doc.lines, time_limit) for item in laid]
+    tasks = [(item, model, lines, time_limit) for item in laid]
     if jobs > 1 and len(laid) > 1 and "fork" in multiprocessing.get_all_start_methods():
         global _SHARED
         _SHARED = tasks  # inherited by the forked workers: nothing large is pickled

@@ -253,12 +253,23 @@ class _Owners:
     idf: dict[str, float]  # the weight of each word over the part's blocks
 
 
+def _text_after(title: Heading, lines: tuple[Line, ...], furniture: frozenset[int]) -> int:
+    """Where the text printed just below a title starts: the next line; across a page break (page
+    furniture, and the blank lines around it, between them), the first line of the next page."""
+    j = k = title.index + title.span
+    crossed = False
+    while k < len(lines) and (k in furniture or not lines[k].text.strip()):
+        crossed = crossed or k in furniture
+        k += 1
+    return k if crossed else j
+
+
 def _owners(text: MultiregionalText, titles: list[Heading], lines: tuple[Line, ...]) -> _Owners:
     """Block -> title: the title printed just above; else, for a block that opens mid-sentence,
     the owner of the text it continues (each broken-off text continues in one block only);
     else the title whose words it shares most, nearby preferred."""
     blocks = text.blocks
-    starts = {h.index + h.span: t for t, h in enumerate(titles)}
+    starts = {_text_after(h, lines, text.furniture): t for t, h in enumerate(titles)}
     # Two titles stacked with no text between them, the second ending a column: the block opening
     # the next column (fresh) is no more the second's than the first's (as after a blank line):
     # the rules below decide.

@@ -36,6 +36,16 @@ class Segments:
     furniture: Furniture
     regions: tuple[RegionSegment, ...]
     multiregional: MultiregionalText | None
+    region_names: frozenset[str] = frozenset()  # each region's name, as `running_key` gives it
+
+    def is_running(self, i: int, text: str) -> bool:
+        """Line i is a running header or footer: a line recurring through the document, or a
+        region's name alone on a line (the header of that region's pages, however few)."""
+        return i in self.furniture.running or running_key(text) in self.region_names
+
+
+def running_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def document_to_segments(doc: Document, gaz: Gazetteer) -> Segments:
@@ -68,7 +78,8 @@ def document_to_segments(doc: Document, gaz: Gazetteer) -> Segments:
     part = None if start is None else lines_to_multiregional(doc.lines, start, furniture)
     if part is None:
         _refuse_unread_part(doc, last)
-    return Segments(furniture, tuple(regions), part)
+    names = frozenset(running_key(r.where.name) for r in regions)
+    return Segments(furniture, tuple(regions), part, names)
 
 
 def _refuse_too_many_boxes(doc: Document, where: RegionText) -> None:

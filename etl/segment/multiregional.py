@@ -124,6 +124,7 @@ class MultiregionalText:
     headings: tuple[Heading, ...]
     blocks: tuple[Block, ...]
     statements: tuple[Statement, ...]
+    furniture: frozenset[int] = frozenset()  # lines read as page furniture (running lines, page numbers)
 
 
 def find_multiregional(lines: tuple[Line, ...], after: int | None = None) -> int | None:
@@ -173,12 +174,10 @@ def lines_to_multiregional(
     unspaced = (end - start) - len(texts) < UNSPACED * (end - start)  # an exporter that writes no blank lines
     previous_blank = True  # a title starts after a blank line, a page break or a sentence's end
     seen: set[str] = set()
+    skipped = frozenset(k for k in range(start, end) if _chrome(lines[k].text, k, furniture))
     while i < end:
-        raw = lines[i].text
-        text = raw.strip()
-        chrome = furniture is not None and (i in furniture or furniture.is_running(text))
-        chrome = chrome or is_heading(text, "multiregional_title") or bool(_TITLE_YEAR.fullmatch(text))
-        if not text or chrome or text.isdigit():
+        text = lines[i].text.strip()
+        if not text or i in skipped:
             close()
             previous_blank = True
             i += 1
@@ -194,7 +193,7 @@ def lines_to_multiregional(
             i += span
             previous_blank = True
             continue
-        span = _title_span(lines, i, end, width) if previous_blank else 0
+        span = _title_span(lines, i, end, width, skipped) if previous_blank else 0
         if span:
             close()
             title = _join(lines[k].text for k in range(i, i + span))
@@ -211,7 +210,9 @@ def lines_to_multiregional(
     if unspaced:  # otherwise a blank line stands between two titles printed one above the other
         headings = _unstacked(headings, blocks, lines)
     statements = [s for n, block in enumerate(blocks) for s in _statements(block, n, lines)]
-    return MultiregionalText(start, end, tuple(groups), tuple(headings), tuple(blocks), tuple(statements))
+    return MultiregionalText(
+        start, end, tuple(groups), tuple(headings), tuple(blocks), tuple(statements), skipped
+    )
 
 
 SPLIT = 1.5  # how much more a part of a title must share with another text than the whole title does
@@ -379,7 +380,19 @@ def _is_title_line(text: str, continuation: bool = False, last: bool = True) -> 
     return all(w[:1].isupper() or w[:1].isdigit() for w in content)
 
 
-def _title_span(lines: tuple[Line, ...], i: int, end: int, width: float = 0.0) -> int:
+def _chrome(text: str, i: int, furniture: Furniture | None) -> bool:
+    """Page furniture, the part's own title and year, a page number: no title and no text."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    running = furniture is not None and (i in furniture or furniture.is_running(stripped))
+    title = is_heading(stripped, "multiregional_title") or bool(_TITLE_YEAR.fullmatch(stripped))
+    return running or title or stripped.isdigit()
+
+
+def _title_span(
+    lines: tuple[Line, ...], i: int, end: int, width: float = 0.0, skipped: frozenset[int] = frozenset()
+) -> int:
     """How many lines (one to four) a title starting at line i runs over; 0 if none starts there.
 
     A title line may end with a comma or a small word when the title goes on; the first line of
@@ -391,6 +404,8 @@ def _title_span(lines: tuple[Line, ...], i: int, end: int, width: float = 0.0) -
     span = 1
     words = set(_content(lines[i].text))
     while span < TITLE_LINES and i + span < end and _is_title_line(lines[i + span].text, continuation=True, last=False):
+        if i + span in skipped:
+            break  # the page's furniture: the title ends with the page
         line = lines[i + span].text
         repeated = set(_content(line))
         if lines[i + span].fresh or (repeated and repeated <= words):
