@@ -258,7 +258,9 @@ TABLES: dict[str, TableSpec] = {
                 _c(
                     "description",
                     STR,
-                    "the programme's text as printed after its amount (empty if none); an initiative's text",
+                    "the programme's text as printed after its amount (empty if none), without the page"
+                    " furniture printed inside it (running headers and footers, page numbers: `document_lines`"
+                    " has them); an initiative's text",
                 ),
                 _c("target_populations", pa.list_(pa.string()), "the lines under its 'Target populations'"),
                 _c(
