@@ -158,9 +158,8 @@ def test_a_page_break_is_no_part_of_a_description(built_2015: tuple[Path, BuildR
     assert "sustainable voluntary return. In 2015 IOM seeks" in australia
     mexico = rows["central_north_america_caribbean/MEX/labour_migration_human_development"]["description"]
     assert "Central and North America and the Caribbean" not in mexico
-    furniture = {
-        r["text"].strip() for r in read(built_2015[0], "document_lines") if r["role"] in ("running_header", "page_number")
-    }
+    lines = read(built_2015[0], "document_lines")
+    furniture = {r["text"].strip() for r in lines if r["role"] in ("running_header", "page_number")}
     for row in rows.values():  # Germany's text prints the header glued to a word ("upMigration ..."): text
         text = " " + row["description"]
         assert " Migration Initiatives 2015" not in text and "Migrants and Cities" not in text, row["programme_id"]
