@@ -47,10 +47,12 @@ def reading_lines(doc: Document, segments: Segments) -> tuple[Line, ...]:
     )
 
 
-def segments_to_layouts(segments: Segments, doc: Document, gaz: Gazetteer) -> list[Laid]:
-    """Every region of a report laid out for the solvers."""
+def segments_to_layouts(
+    segments: Segments, doc: Document, gaz: Gazetteer, lines: tuple[Line, ...] | None = None
+) -> list[Laid]:
+    """Every region of a report laid out for the solvers (`lines`: its `reading_lines`, if known)."""
     laid = []
-    lines = reading_lines(doc, segments)
+    lines = reading_lines(doc, segments) if lines is None else lines
     for region in segments.regions:
         layout = table_and_zone_to_layout(region.where.region_id, region.table, region.zone, lines, gaz)
         if region.where.open_end:
@@ -84,8 +86,8 @@ def segments_to_figures(
     jobs: int = 1,
 ) -> list[RegionFigures]:
     """Resolve every region of a report; with jobs > 1, regions are solved in parallel processes."""
-    laid = segments_to_layouts(segments, doc, gaz)
     lines = reading_lines(doc, segments)
+    laid = segments_to_layouts(segments, doc, gaz, lines)
     examples = []
     for item in laid:
         layout = item.layout

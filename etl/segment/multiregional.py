@@ -124,7 +124,7 @@ class MultiregionalText:
     headings: tuple[Heading, ...]
     blocks: tuple[Block, ...]
     statements: tuple[Statement, ...]
-    furniture: frozenset[int] = frozenset()  # lines read as page furniture (running lines, page numbers)
+    furniture: frozenset[int] = frozenset()  # lines that are no title and no text: page furniture, the part's title
 
 
 def find_multiregional(lines: tuple[Line, ...], after: int | None = None) -> int | None:
@@ -210,9 +210,7 @@ def lines_to_multiregional(
     if unspaced:  # otherwise a blank line stands between two titles printed one above the other
         headings = _unstacked(headings, blocks, lines)
     statements = [s for n, block in enumerate(blocks) for s in _statements(block, n, lines)]
-    return MultiregionalText(
-        start, end, tuple(groups), tuple(headings), tuple(blocks), tuple(statements), skipped
-    )
+    return MultiregionalText(start, end, tuple(groups), tuple(headings), tuple(blocks), tuple(statements), skipped)
 
 
 SPLIT = 1.5  # how much more a part of a title must share with another text than the whole title does
