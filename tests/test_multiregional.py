@@ -298,3 +298,26 @@ def test_a_title_ending_a_page_keeps_the_text_on_the_next() -> None:
         said = _said(document_to_initiatives(_document("", *body), _report_furniture()))
         assert said[title] == [("amount", 250_000, "requirement", None, None)], said
         assert said["Migrant Fatalities"] == [("amount", 200_000, "first_year", None, None)]
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("multiregional_*.txt")))
+def test_without_blank_lines_each_initiative_keeps_its_amounts(name: str) -> None:
+    """An exporter that writes no blank lines: two titles stacked touch the second's text
+    ("Operational Support ..." / "Strengthening Collaboration ..." / "Recognizing the need ..."),
+    a column broken mid-sentence runs on into another initiative's text ("... at large. The
+    e-learning" / "the course builds upon ..."), a title over three lines reads like two ("Multi-
+    country Research Study on Older" / "Displaced People's Access ..."). Each initiative keeps its
+    amounts, as with the blank lines."""
+    text = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+    unspaced = "\n".join(line for line in text.split("\n") if line.strip())
+    furniture = _report_furniture()
+    got = _said(document_to_initiatives(bytes_to_document(unspaced.encode(), name), furniture))
+    assert got == _said(_figures(name))
+
+
+def test_a_title_over_three_lines_like_the_one_before() -> None:
+    said = _said(_figures("multiregional_titles_alike_over_three_lines"))
+    older = "Multi-country Research Study on Older Displaced People\u2019s Access to Health Care in Humanitarian"
+    older += " Settings"
+    assert said[older] == [("amount", 200_000, "additional", None, None)]
+    assert len(said) == 3

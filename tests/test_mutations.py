@@ -34,22 +34,7 @@ def test_a_heading_changed_gives_the_same_rows_or_stops_near_it(mutation: Mutati
         assert "\n" not in outcome.detail and outcome.detail.startswith("report.txt:")
 
 
-KNOWN_TO_DIFFER = {
-    "no_blank_lines": "the multiregional part without blank lines: where a column breaks mid-sentence, or two"
-    " titles stand one above the other, a few amounts are read with another initiative (README: What mi-etl"
-    " guarantees, known limits)",
-}
-
-
-@pytest.mark.parametrize(
-    "export",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_TO_DIFFER[name], strict=True))
-        if name in KNOWN_TO_DIFFER
-        else name
-        for name in sorted(EXPORTS)
-    ],
-)
+@pytest.mark.parametrize("export", sorted(EXPORTS))
 def test_another_exporter_gives_the_same_rows(export: str, expected: Figures) -> None:
     outcome = judge(Mutation("export", export, 0, ""), EXPORTS[export](LINES), expected)
     assert outcome.verdict == "same", outcome.detail
@@ -70,16 +55,6 @@ def test_the_sample_covers_every_kind_and_variant() -> None:
         "theme_line",
     }
     assert {"deleted", "upper", "lower", "plural"} <= {m.variant for m in sample(LINES)}
-
-
-def test_without_blank_lines_every_regional_figure_is_the_same(expected: Figures) -> None:
-    """The known limit of a text without blank lines is the multiregional part's stacked titles:
-    every figure of the regional tables and boxes stays the same."""
-    got = figures(text_rows(EXPORTS["no_blank_lines"](LINES)))
-    for table in ("regions", "region_countries", "region_areas"):
-        assert got[table] == expected[table], table
-    boxes = [row for row in got["programmes"] if not row[0].startswith("multiregional/")]
-    assert boxes == [row for row in expected["programmes"] if not row[0].startswith("multiregional/")]
 
 
 def test_pdfminers_text_of_a_pdf_of_the_report_gives_the_same_rows(

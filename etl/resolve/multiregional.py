@@ -272,12 +272,13 @@ def _owners(text: MultiregionalText, titles: list[Heading], lines: tuple[Line, .
     starts = {_text_after(h, lines, text.furniture): t for t, h in enumerate(titles)}
     # Two titles stacked with no text between them, the second ending a column: the block opening
     # the next column (fresh) is no more the second's than the first's (as after a blank line):
-    # the rules below decide.
+    # the rules below decide. So they do where the exporter wrote no blank lines: the text of
+    # either title may be printed right under the second.
     stacked = {
         t for t in range(1, len(titles)) if not any(titles[t - 1].index < b.start < titles[t].index for b in blocks)
     }
     owner: dict[int, int | None] = {
-        n: None if lines[b.start].fresh and starts.get(b.start) in stacked else starts.get(b.start)
+        n: None if (lines[b.start].fresh or text.unspaced) and starts.get(b.start) in stacked else starts.get(b.start)
         for n, b in enumerate(blocks)
     }
     idf = _idf([b.text for b in blocks])

@@ -10,6 +10,8 @@ the resolver's job.
 
 from __future__ import annotations
 
+import itertools
+import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable
@@ -125,6 +127,7 @@ class MultiregionalText:
     blocks: tuple[Block, ...]
     statements: tuple[Statement, ...]
     furniture: frozenset[int] = frozenset()  # lines that are no title and no text: page furniture, the part's title
+    unspaced: bool = False  # the exporter wrote no blank lines: two titles stacked may touch the second's text
 
 
 def find_multiregional(lines: tuple[Line, ...], after: int | None = None) -> int | None:
@@ -208,9 +211,11 @@ def lines_to_multiregional(
         i += 1
     close()
     if unspaced:  # otherwise a blank line stands between two titles printed one above the other
+        blocks = _rejoined(blocks, lines)
         headings = _unstacked(headings, blocks, lines)
     statements = [s for n, block in enumerate(blocks) for s in _statements(block, n, lines)]
-    return MultiregionalText(start, end, tuple(groups), tuple(headings), tuple(blocks), tuple(statements), skipped)
+    part = (tuple(groups), tuple(headings), tuple(blocks), tuple(statements))
+    return MultiregionalText(start, end, *part, skipped, unspaced)
 
 
 SPLIT = 1.5  # how much more a part of a title must share with another text than the whole title does
@@ -226,25 +231,126 @@ CAPS_LETTERS = 3  # a line in capitals has at least this many letters (not "IOM"
 CAPS_HEADING = 6  # a group heading in capitals that the list does not name has at least this many letters
 
 
+NEAR = 0.5  # per block a text is away from the one it continues (log scale), a small preference for the nearer
+BROKEN = 1.0  # how much a text opening mid-sentence must share with the text before a line to continue it there
+
+
+FRAGMENT_WORDS = 3  # a sentence's opening words a column may end with before it breaks
+# a line that ends a sentence and opens the next with a few words: "... at large. The e-learning"
+_OPENS = regex.compile(
+    r"[.!?][\u201d\"\u2019)]?\s+(\p{Lu}[\p{L}\p{M}'\u2019\-]*(?:\s+[\p{L}\p{M}'\u2019\-]+){0,"
+    + str(FRAGMENT_WORDS - 1)
+    + r"})\s*$"
+)
+
+
+def _block(lines: tuple[Line, ...], indices: list[int] | tuple[int, ...]) -> Block:
+    text, offsets = _joined(lines[k].text for k in indices)
+    return Block(indices[0], indices[-1] + 1, text, tuple(indices), offsets)
+
+
+def _rejoined(blocks: list[Block], lines: tuple[Line, ...]) -> list[Block]:
+    """With no blank lines, a column that breaks mid-sentence runs on into the text printed after
+    it: "... civil society at large. The e-learning" / "the course builds upon the first-level
+    training" (the column goes on with another initiative's text; "tool will include ..." follows
+    pages later). A text opening mid-sentence that no text ending mid-sentence can precede continues
+    at a line inside another block: where the words would join as the part's own text joins them
+    ("e-learning tool") and as printed they join nowhere else ("e-learning the"), the text before
+    that line most about it. The block is split there; the second part opens a text of its own."""
+    pairs = Counter(itertools.pairwise(w.lower() for b in blocks for w in _WORD.findall(b.text)))
+    blocks = list(blocks)
+    for _ in range(len(blocks)):
+        weights = idf([b.text for b in blocks])
+        words = [Counter(content_words(b.text)) for b in blocks]
+        breaks = (_break_for(n, blocks, lines, pairs, weights) for n in _orphans(blocks, words, weights))
+        split = next((s for s in breaks if s is not None), None)
+        if split is None:
+            break
+        m, q = split
+        b = blocks[m]
+        blocks[m : m + 1] = [_block(lines, b.lines[:q]), _block(lines, b.lines[q:])]
+    return blocks
+
+
+def _orphans(blocks: list[Block], words: list[Counter[str]], weights: dict[str, float]) -> list[int]:
+    """The blocks opening mid-sentence that no block ending mid-sentence continues into (each
+    broken text goes on in one block: the closest pairs first)."""
+    opening = [n for n, b in enumerate(blocks) if b.opens_mid_sentence]
+    broken = [m for m, b in enumerate(blocks) if b.ends_mid_sentence]
+    scored = sorted(
+        (cosine(words[n], words[m], weights) - NEAR * math.log1p(abs(m - n)), n, m)
+        for n in opening
+        for m in broken
+        if m != n
+    )
+    paired: set[int] = set()
+    used: set[int] = set()
+    for score, n, m in reversed(scored):
+        if score > 0 and n not in paired and m not in used:
+            paired.add(n)
+            used.add(m)
+    return [n for n in opening if n not in paired]
+
+
+def _break_for(
+    n: int, blocks: list[Block], lines: tuple[Line, ...], pairs: Counter[tuple[str, str]], weights: dict[str, float]
+) -> tuple[int, int] | None:
+    """Where the text block n continues: (block, its line) or None."""
+    first = _WORD.findall(blocks[n].text[:40])
+    if not first:
+        return None
+    opening = first[0].lower()
+    about = Counter(content_words(blocks[n].text))
+    best: tuple[float, int, int] | None = None
+    for m, b in enumerate(blocks):
+        for q in range(1, len(b.lines)):
+            fragment = _OPENS.search(lines[b.lines[q - 1]].text)
+            after = _WORD.findall(lines[b.lines[q]].text)
+            if not fragment or not after or m == n:
+                continue
+            last = _WORD.findall(fragment.group(1))[-1].lower()
+            if not pairs[(last, opening)] or pairs[(last, opening)] < pairs[(last, after[0].lower())]:
+                continue  # the words join as printed more often than they would join there
+            text = b.text[: b.offsets[q]]
+            score = cosine(about, Counter(content_words(text)), weights) - NEAR * math.log1p(abs(m - n))
+            if score > BROKEN and (best is None or score > best[0]):
+                best = (score, m, q)
+    return None if best is None else (best[1], best[2])
+
+
 def _unstacked(headings: list[Heading], blocks: list[Block], lines: tuple[Line, ...]) -> list[Heading]:
     """Two titles printed one above the other with no blank line between them (an exporter that
     writes none) read as one: split where a line closes a title and each part is about a sentence
     of its own, far more than the whole title is about any."""
     if not blocks:
         return headings
-    sentences = [sentence for b in blocks for _, sentence in _sentences(b.text)]
-    weights = idf(sentences)
-    profiles = [Counter(content_words(sentence)) for sentence in sentences]
+    under = {h.index + h.span: h.index for h in headings}  # a block printed right under a heading is its text
+    sentences = [(n, sentence) for n, b in enumerate(blocks) for _, sentence in _sentences(b.text)]
+    weights = idf([sentence for _, sentence in sentences])
+    profiles = [Counter(content_words(sentence)) for _, sentence in sentences]
+    text_of = [n for n, _ in sentences]
     out: list[Heading] = []
     for h in headings:
-        parts = _split(h, profiles, weights, lines) if h.kind == "title" and h.span >= STACKED_LINES else None
+        # a part is not about another heading's own text (printed right under it): "Multi-country
+        # Research Study on Older / Displaced People's Access..." under "Multi-country Research Study to
+        # Enhance..." is one title, both its parts about its own text
+        theirs = {n for n, (b, _) in enumerate(sentences) if under.get(blocks[b].start, h.index) != h.index}
+        stacked = h.kind == "title" and h.span >= STACKED_LINES
+        parts = _split(h, profiles, weights, lines, text_of, theirs) if stacked else None
         out += parts or [h]
     return out
 
 
 def _split(
-    h: Heading, profiles: list[Counter[str]], weights: dict[str, float], lines: tuple[Line, ...]
+    h: Heading,
+    profiles: list[Counter[str]],
+    weights: dict[str, float],
+    lines: tuple[Line, ...],
+    text_of: list[int],
+    theirs: set[int],
 ) -> list[Heading] | None:
+    """Two titles where each part is most about a text of its own (`text_of`: each sentence's block),
+    none of them another heading's (`theirs`), far more than the whole title is about any sentence."""
     texts = [lines[k].text.strip() for k in range(h.index, h.index + h.span)]
     whole = _best(Counter(content_words(" ".join(texts))), profiles, weights)[1]
     candidates = []
@@ -255,9 +361,9 @@ def _split(
         if min(len(set(content_words(first))), len(set(content_words(second)))) < SPLIT_WORDS:
             continue
         (a, score_a), (b, score_b) = (
-            _best(Counter(content_words(part)), profiles, weights) for part in (first, second)
+            _best(Counter(content_words(part)), profiles, weights, theirs) for part in (first, second)
         )
-        if a != b:
+        if text_of[a] != text_of[b]:
             candidates.append((min(score_a, score_b), score_a + score_b, k))
     if not candidates:
         return None
@@ -270,10 +376,15 @@ def _split(
     ]
 
 
-def _best(words: Counter[str], profiles: list[Counter[str]], weights: dict[str, float]) -> tuple[int, float]:
-    """The sentence a title's words are most about, and how much."""
-    scored = [(cosine(words, p, weights), -n) for n, p in enumerate(profiles)]
-    score, n = max(scored)
+def _best(
+    words: Counter[str],
+    profiles: list[Counter[str]],
+    weights: dict[str, float],
+    theirs: set[int] | frozenset[int] = frozenset(),
+) -> tuple[int, float]:
+    """The sentence a title's words are most about, and how much (of those not another heading's)."""
+    scored = [(cosine(words, p, weights), -n) for n, p in enumerate(profiles) if n not in theirs]
+    score, n = max(scored, default=(0.0, 0))
     return -n, score
 
 
