@@ -191,6 +191,14 @@ EXPORTS: dict[str, Callable[[list[str]], str]] = {
     "form_feeds": lambda lines: "\n".join("\f" + line.lstrip() if line.startswith(" ") else line for line in lines),
     "no_leading_spaces": lambda lines: "\n".join(line.lstrip() for line in lines),
     "trailing_spaces": lambda lines: "\n".join(line + "   " for line in lines),
+    # a blank line after every line: blank lines tell nothing, names run across them
+    "blank_line_after_every_line": lambda lines: "\n\n".join(line for line in lines if line.strip()),
+    # every line indented: a page or column start is the line indented further
+    "every_line_indented": lambda lines: "\n".join("    " + line for line in lines),
+    # the form feed on a line of its own before a page's first line
+    "form_feed_lines": lambda lines: "\n".join(
+        "\f\n" + line.lstrip() if line.startswith(" ") else line for line in lines
+    ),
 }
 
 

@@ -1,5 +1,6 @@
 """The report changed the ways another edition or another text exporter changes it: one structural
-heading spelt otherwise or left out, the running footer renamed, no blank lines, CRLF, form feeds.
+heading spelt otherwise or left out, the running footer renamed, no blank lines or a blank line after
+every line, CRLF, form feeds, every line indented.
 Each build gives the same rows as the original, or stops with one coded line naming a place near
 the change; never a successful build with rows lost or added (README: What mi-etl guarantees).
 

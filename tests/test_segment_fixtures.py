@@ -86,3 +86,18 @@ def test_table_country_name_split_over_lines() -> None:
     assert keys["MKD"] == "The former Yugsolav Republic of Macedonia"
     assert keys["XKX"] == "UNSC resolution 1244-administered Kosovo"
     assert len(keys) == 20
+
+
+def test_a_name_across_a_blank_line_after_every_line() -> None:
+    """An exporter that writes a blank line after every line: "UNITED REPUBLIC", "", "OF TANZANIA"
+    is one heading and "Labour Migration and Human", "", "Development" one label; a name whole on
+    its line ("Migration Health") is not run on into the next."""
+    texts = "\n\n".join(x.text for x in _lines("heading_split_over_two_lines") if x.text.strip()).split("\n")
+    spaced = tuple(Line(t, SourceRef("spaced", n)) for n, t in enumerate(texts, start=1))
+    headings = [(i.section, i.span, i.text) for i in lines_to_zone(spaced, 0, len(spaced), ALL, GAZ).items]
+    assert [h for h in headings if h[0]] == [("TZA", 3, "UNITED REPUBLIC OF TANZANIA")]
+    text = "Labour Migration and Human\n\nDevelopment\n\nFunding requirement (in USD)\n\n500,000\n\n"
+    text += "Migration Health\n\nDevelopment"
+    doc = tuple(Line(t, SourceRef("labels", n)) for n, t in enumerate(text.split("\n"), start=1))
+    labels = [(i.areas, i.span) for i in lines_to_zone(doc, 0, len(doc), ALL, GAZ).items if i.kind == "label"]
+    assert labels == [(("labour_migration_human_development",), 3), (("migration_health",), 1)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -130,6 +131,13 @@ def _ends(text: str) -> Iterator[int]:
     yield len(text)
 
 
+def _margin(raws: list[str]) -> int:
+    """The spaces most text lines start with (0 for pdftotext; an exporter may indent every line):
+    a line starting with more is one pdftotext marks as a page or column start."""
+    widths = Counter(len(raw) - len(raw.lstrip(" ")) for raw in raws if raw.strip())
+    return widths.most_common(1)[0][0] if widths else 0
+
+
 def bytes_to_document(data: bytes, where: str) -> Document:
     """A text report's bytes -> its document. A page or column starts (`Line.fresh`) where the
     exporter says so: a form feed before the line, or a leading space (pdftotext's mark)."""
@@ -137,9 +145,11 @@ def bytes_to_document(data: bytes, where: str) -> Document:
     _refuse_oversized(text, where)
     lines = []
     page_break = False
-    for number, raw in enumerate(text.split("\n"), start=1):
+    raws = text.split("\n")
+    margin = _margin(raws)
+    for number, raw in enumerate(raws, start=1):
         line = raw.replace(PAGE_BREAK, "")
-        fresh = page_break or raw.startswith((" ", PAGE_BREAK))
+        fresh = page_break or raw.startswith(PAGE_BREAK) or raw.startswith(" ", margin)
         page_break = raw.endswith(PAGE_BREAK) or (PAGE_BREAK in raw and not line.strip())
         lines.append(Line(text=line, ref=SourceRef(file=where, line=number), fresh=fresh and bool(line.strip())))
         if fresh and not line.strip():

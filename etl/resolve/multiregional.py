@@ -255,13 +255,14 @@ class _Owners:
 
 def _text_after(title: Heading, lines: tuple[Line, ...], furniture: frozenset[int]) -> int:
     """Where the text printed just below a title starts: the next line; across a page break (page
-    furniture, and the blank lines around it, between them), the first line of the next page."""
+    furniture, and the blank lines around it, between them; a form feed on a line of its own and
+    nothing else), the first line of the next page."""
     j = k = title.index + title.span
     crossed = False
     while k < len(lines) and (k in furniture or not lines[k].text.strip()):
         crossed = crossed or k in furniture
         k += 1
-    return k if crossed else j
+    return k if crossed or (k < len(lines) and lines[k].fresh) else j
 
 
 def _owners(text: MultiregionalText, titles: list[Heading], lines: tuple[Line, ...]) -> _Owners:

@@ -10,6 +10,7 @@ the resolver's job.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import statistics
@@ -161,6 +162,51 @@ def lines_to_multiregional(
 ) -> MultiregionalText:
     """Classify the lines of the multiregional part (page furniture, if found, is no title or text)."""
     end = next((i for i in range(start, len(lines)) if lines[i].text.count("•") >= END_BULLETS), len(lines))
+    view = [start, *(k for k in range(start + 1, end) if lines[k].text.strip())]
+    if len(view) < DOUBLE_SPACED * (end - start - len(view)):
+        return _part_in(lines, view, start, end, furniture)
+    return _classify(lines, start, end, furniture)
+
+
+DOUBLE_SPACED = 1.2  # a part with about as many blank lines as text lines has a blank line after each
+
+
+def _part_in(
+    lines: tuple[Line, ...], view: list[int], start: int, end: int, furniture: Furniture | None
+) -> MultiregionalText:
+    """A part written with a blank line after every line (an exporter's; a blank line then tells
+    nothing): classified as the text lines alone, as an exporter that writes none gives them, and
+    every index mapped back to the document's lines. A title or a text runs on to the next text line."""
+    compact = tuple(lines[k] for k in view)
+    seen = None
+    if furniture is not None:
+        running = frozenset(c for c, k in enumerate(view) if k in furniture.running)
+        numbers = frozenset(c for c, k in enumerate(view) if k in furniture.page_numbers)
+        seen = Furniture(running, numbers, furniture.keys)
+    part = _classify(compact, 0, len(compact), seen)
+    at = [*view, end]  # compact index -> document index; one past the last, the part's end
+
+    def heading(h: Heading) -> Heading:
+        return dataclasses.replace(h, index=at[h.index], span=at[h.index + h.span] - at[h.index])
+
+    def block(b: Block) -> Block:
+        return dataclasses.replace(b, start=at[b.start], end=at[b.end], lines=tuple(at[k] for k in b.lines))
+
+    return MultiregionalText(
+        start,
+        end,
+        part.groups,
+        tuple(heading(h) for h in part.headings),
+        tuple(block(b) for b in part.blocks),
+        part.statements,
+        frozenset(at[c] for c in part.furniture),
+        unspaced=True,
+    )
+
+
+def _classify(
+    lines: tuple[Line, ...], start: int, end: int, furniture: Furniture | None = None
+) -> MultiregionalText:
     groups, i = _bullet_groups(lines, start + 1, end)
     headings: list[Heading] = []
     blocks: list[Block] = []

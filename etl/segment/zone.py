@@ -11,6 +11,7 @@ from typing import Literal
 
 from etl.gazetteer import Gazetteer
 from etl.segment.lexicon import (
+    NAME_LINES,
     Amount,
     is_marker,
     is_population,
@@ -71,19 +72,37 @@ def lines_to_zone(lines: tuple[Line, ...], start: int, end: int, countries: froz
             items.append(ZoneItem("heading", i, 1, text, line.ref, section=REGIONAL))
             i += 1
             continue
-        window = [lines[k].text for k in range(i, min(i + 3, end))]
+        at = _name_lines(lines, i, end)
+        window = [lines[k].text for k in at]
         areas, span = match_area(window, gaz)
         if span:
-            items.append(ZoneItem("label", i, span, joined(window, span), line.ref, areas=areas))
-            i += span
+            items.append(ZoneItem("label", i, at[span - 1] + 1 - i, joined(window, span), line.ref, areas=areas))
+            i = at[span - 1] + 1
             continue
         iso3, span = match_country(window, gaz, countries)
         if iso3:
-            items.append(ZoneItem("heading", i, span, joined(window, span), line.ref, section=iso3))
-            i += span
+            items.append(ZoneItem("heading", i, at[span - 1] + 1 - i, joined(window, span), line.ref, section=iso3))
+            i = at[span - 1] + 1
             continue
         i += 1
     return ZoneText(start, end, tuple(_one_heading_each(items, lines)))
+
+
+def _name_lines(lines: tuple[Line, ...], i: int, end: int) -> list[int]:
+    """The lines a name starting at line i may be printed over (NAME_LINES at most): the next text
+    lines, across one blank line between two of them (an exporter that writes a blank line after
+    every line: "Labour Migration and Human", "", "Development"). A line that is a name by itself
+    is read alone first, so a blank line still ends a name that is whole."""
+    at = [i]
+    k = i + 1
+    while len(at) < NAME_LINES and k < end:
+        if not lines[k].text.strip():
+            if k + 1 >= end or not lines[k + 1].text.strip() or lines[k + 1].fresh:
+                break
+            k += 1
+        at.append(k)
+        k += 1
+    return at
 
 
 def _one_heading_each(items: list[ZoneItem], lines: tuple[Line, ...]) -> list[ZoneItem]:
