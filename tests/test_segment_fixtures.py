@@ -101,3 +101,16 @@ def test_a_name_across_a_blank_line_after_every_line() -> None:
     doc = tuple(Line(t, SourceRef("labels", n)) for n, t in enumerate(text.split("\n"), start=1))
     labels = [(i.areas, i.span) for i in lines_to_zone(doc, 0, len(doc), ALL, GAZ).items if i.kind == "label"]
     assert labels == [(("labour_migration_human_development",), 3), (("migration_health",), 1)]
+
+
+def test_table_label_broken_by_its_amount() -> None:
+    """pdfminer's `extract_text` of a PDF whose table label wraps ("Emergency, Operations and" /
+    "Post-crisis", the Courier face) writes the row's amount between the label's two lines: one
+    label, and the amount still the table's, in its place."""
+    lines = _lines("table_label_broken_by_its_amount")
+    table = lines_to_table(lines, 0, len(lines), GAZ)
+    areas = {label.key: (label.text, label.index) for label in table.areas()}
+    assert areas["emergency_post_crisis"] == ("Emergency, Operations and Post-crisis", 47)
+    assert len(areas) == 7 and len(table.countries()) == 10
+    printed = {a.index: a.text for a in table.amounts}
+    assert printed[49] == "66,700,000" and len(printed) == 18  # every amount of the excerpt

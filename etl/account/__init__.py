@@ -136,9 +136,10 @@ def _region_roles(doc: Document, region: RegionSegment, segments: Segments, role
         roles[i] = LineAccount(i, "table_other", rid)
     for i in where.headings:
         roles[i] = LineAccount(i, "table_heading", rid)
+    printed = {amount.index for amount in region.table.amounts}
     for label in region.table.labels:
-        for k in range(label.index, label.index + len(_label_lines(doc, label.index, label.text))):
-            roles[k] = LineAccount(k, "table_label", rid)
+        for k in range(label.index, _label_lines(doc, label.index, label.text, printed)[-1] + 1):
+            roles[k] = LineAccount(k, "table_label", rid)  # an amount printed inside it: below
     for amount in region.table.amounts:
         roles[amount.index] = LineAccount(amount.index, "table_amount", rid)
     for i in where.title:
@@ -176,13 +177,14 @@ _ITEM_ROLES: dict[str, Role] = {
 }
 
 
-def _label_lines(doc: Document, index: int, text: str) -> list[int]:
-    """The lines a table label was read from (a label may run over two or three)."""
+def _label_lines(doc: Document, index: int, text: str, amounts: set[int] | frozenset[int] = frozenset()) -> list[int]:
+    """The lines a table label was read from (a label may run over two or three; its row's amount,
+    one of `amounts`, may be printed between them)."""
     out = [index]
     joined = doc.lines[index].text.strip()
     k = index + 1
     while joined != text.strip() and k < len(doc.lines) and len(out) < NAME_LINES:
-        if doc.lines[k].text.strip():  # a blank line within a name (an exporter's) stays blank
+        if doc.lines[k].text.strip() and k not in amounts:  # a blank line within a name (an exporter's) stays blank
             joined = f"{joined} {doc.lines[k].text.strip()}"
             out.append(k)
         k += 1

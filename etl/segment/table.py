@@ -129,6 +129,12 @@ def lines_to_table(
                 labels.append(TableLabel("country", iso3 or "", (), joined(window, span), line.ref, i))
             i = inked[span - 1] + 1
             continue
+        crossed = _name_across_amount(lines, i, end, gaz)
+        if crossed is not None:  # a label's lines with its row's amount printed between them
+            label, between, i = crossed
+            labels.append(label)
+            amounts.extend(between)
+            continue
         span = next((n for n, name in name_spans(window) if gaz.region(name)), 0)
         if span:  # a region's name: a running header, or its title
             i += span
@@ -149,6 +155,39 @@ def _name_lines(lines: tuple[Line, ...], start: int, end: int) -> list[int]:
             out.append(k)
         k += 1
     return out
+
+
+def _name_across_amount(
+    lines: tuple[Line, ...], start: int, end: int, gaz: Gazetteer
+) -> tuple[TableLabel, list[TableAmount], int] | None:
+    """A label printed over two lines with amounts between them, as pdfminer orders a cell of two
+    lines beside the column of amounts ("Emergency, Operations and", "66,700,000", "Post-crisis"):
+    the label, the amounts (still the table's, in their places) and the line after the label. None
+    if the line and the next line that is no amount do not make a known name."""
+    first = lines[start].text.strip()
+    if not gaz.may_continue(normalize(first)):
+        return None
+    k, between = start + 1, []
+    while k < end and k - start <= AMOUNT_INSIDE_NAME:
+        text = lines[k].text.strip()
+        if text and (value := read_amount(text, lines[k].ref, "table amount")) is not None:
+            between.append(TableAmount(value, text, lines[k].ref, k))
+        elif text:
+            break
+        k += 1
+    if not between or k >= end or not lines[k].text.strip():
+        return None
+    name = f"{first} {lines[k].text.strip()}"
+    areas, span = match_area([first, lines[k].text], gaz)
+    if span == 2:
+        return TableLabel("area", areas[0], areas, name, lines[start].ref, start), between, k + 1
+    iso3, span = match_country([first, lines[k].text], gaz)
+    if iso3 and span == 2:
+        return TableLabel("country", iso3, (), name, lines[start].ref, start), between, k + 1
+    return None
+
+
+AMOUNT_INSIDE_NAME = 24  # lines from a label's first line to its second, amounts and blank lines between
 
 
 def _area_words(gaz: Gazetteer) -> set[str]:
