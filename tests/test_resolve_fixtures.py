@@ -15,7 +15,7 @@ import pytest
 
 from etl.extract import path_to_document
 from etl.gazetteer import load_gazetteer
-from etl.resolve import Laid, segments_to_layouts
+from etl.resolve import Laid, segments_to_layouts, solver
 from etl.resolve.figures import resolution_to_figures
 from etl.resolve.region import layout_to_resolution
 from etl.resolve.textmodel import TextModel, clean_boxes, examples_to_model, text_words
@@ -184,3 +184,49 @@ def test_label_above_another_areas_amount(tmp_path: Path, model: TextModel, swap
         got["BDI", "migrant_assistance"]["requirement_usd"],
         got["BDI", "labour_migration_human_development"]["requirement_usd"],
     ) == expected
+
+
+def test_a_region_not_paired_in_time_says_where_to_look(
+    tmp_path: Path, model: TextModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same Japan with no heading, and every solve stopped by the time bound with nothing
+    found: the failure is the time bound's (a longer --time-limit may help) and names the heading
+    printed next to the section that has none, IRAN's: only the sums place Japan's boxes, the
+    place to look first."""
+    monkeypatch.setattr(solver.Model, "solve", lambda self, time_limit: solver.Outcome("UNKNOWN", 0.0))
+    rows: dict[str, Row] = {
+        "Iran (Islamic Republic of)": 2_200_000,
+        "Japan": "funded",
+        "Lao People's Democratic Republic": 1_700_000,
+    }
+    areas: dict[str, Row] = {
+        "Emergency, Operations and Post-crisis": 550_000,
+        "Migration Health": 1_700_000,
+        "Immigration and Border Management": 150_000,
+        "Migrant Assistance": 800_000,
+        "Labour Migration and Human Development": 350_000,
+        "Migration Policy and Research": 350_000,
+    }
+    doc = path_to_document(mini_report(tmp_path, "country_with_no_heading", "Asia and the Pacific", rows, areas))
+    [item] = layouts(doc)
+    resolution = layout_to_resolution(item.layout, model, doc.lines, 20.0)
+    figures = resolution_to_figures(resolution, item.region.name, item.region.name_ref, doc.lines)
+    assert figures.unresolved is not None and figures.timed_out
+    assert "no section heading is printed for 'Japan'" in figures.unresolved
+    assert figures.unresolved_ref is not None and figures.unresolved_ref.line is not None
+    assert doc.lines[figures.unresolved_ref.line - 1].text.strip().startswith("IRAN")
+
+
+@pytest.mark.parametrize("timed_out", [True, False])
+def test_a_longer_time_limit_is_suggested_only_when_the_time_bound_was_hit(timed_out: bool) -> None:
+    from etl.errors import Unresolved
+    from etl.resolve.figures import RegionFigures
+    from etl.source import SourceRef
+    from etl.validate import _refuse_unresolved
+
+    title, beside = SourceRef("report.txt", 10), SourceRef("report.txt", 200)
+    region = RegionFigures("r", "REGION", title, (), (), (), (), "why", "unresolved", (), beside, timed_out)
+    with pytest.raises(Unresolved) as raised:
+        _refuse_unresolved([region])
+    assert raised.value.line().startswith("report.txt:200: unresolved: region 'REGION': why; ")
+    assert ("--time-limit" in raised.value.line()) == timed_out

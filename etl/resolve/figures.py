@@ -55,6 +55,8 @@ class RegionFigures:
     unresolved: str | None  # why the solvers gave up, if they did
     resolution: str  # optimal, time_bound or unbalanced (see Resolution.state)
     lost_totals: tuple[SourceRef, ...] = ()  # a column's total printed again, its label not read
+    unresolved_ref: SourceRef | None = None  # where to look first when unresolved (else the title)
+    timed_out: bool = False  # unresolved at the time bound: a longer --time-limit may find a pairing
 
 
 def resolution_to_figures(
@@ -64,7 +66,10 @@ def resolution_to_figures(
     layout, plan, cells = res.layout, res.plan, res.cells
     if not res.solved:
         reason = res.failure or "no pairing found"
-        return RegionFigures(layout.region_id, region_label, name_ref, (), (), (), (), reason, "unresolved")
+        return RegionFigures(
+            layout.region_id, region_label, name_ref, (), (), (), (), reason, "unresolved", (), res.failure_ref,
+            res.timed_out,
+        )
     section_index = {s.key: n for n, s in enumerate(layout.sections)}
     section_of = final_sections(plan, cells)
     members: dict[int, list[int]] = {}

@@ -133,19 +133,29 @@ def _ordered_sections(table: TableText, zone: ZoneText) -> tuple[Section, ...]:
             continue
         keys = [s.key for s in order]
         if alphabetical:
-            at = next(
-                (
-                    m
-                    for m, s in enumerate(order)
-                    if s.key != REGIONAL and _sort_key(s.heading.text if s.heading else s.label) > _sort_key(row.text)
-                ),
-                len(order),
-            )
+            # after the last section before it in the alphabet, among those printed in alphabetical
+            # order: a country printed under another name ("Kosovo" listed as "UNSC resolution 1244-
+            # administered Kosovo") is out of that order and places nothing
+            names = [_sort_key(s.heading.text if s.heading else s.label) for s in order]
+            below = [m for m in _in_order(names, order) if names[m] < _sort_key(row.text)]
+            first = next((m for m, s in enumerate(order) if s.key != REGIONAL), len(order))
+            at = below[-1] + 1 if below else first
         else:
             before = [r.key for r in rows[:n] if r.key in headings or r.key == REGIONAL]
             at = keys.index(before[-1]) + 1 if before else len(order)
         order.insert(at, Section(row.key, row.text, None))
     return tuple(order)
+
+
+def _in_order(keys: list[str], order: list[Section]) -> list[int]:
+    """The longest run of country sections (not necessarily adjacent) whose names stand in
+    alphabetical order: their indices."""
+    members = [m for m, s in enumerate(order) if s.key != REGIONAL]
+    best: dict[int, list[int]] = {}
+    for m in members:
+        longest = max((best[p] for p in best if keys[p] <= keys[m]), key=len, default=[])
+        best[m] = [*longest, m]
+    return max(best.values(), key=len, default=[])
 
 
 def _sort_key(label: str) -> str:

@@ -18,7 +18,7 @@ from etl.resolve.sections import SectionPlan, layout_to_sections, reach
 from etl.resolve.solver import Model, Outcome, Var
 from etl.resolve.textmodel import TextModel, text_words
 from etl.segment.lexicon import format_amount
-from etl.source import Line
+from etl.source import Line, SourceRef
 
 ATTEMPTS = 4  # stage-1 placements tried before settling for one whose areas do not add up
 BOX_TIME_LIMIT = 10.0
@@ -43,6 +43,8 @@ class Resolution:
     missing: tuple[Missing, ...]
     token_box: dict[int, int]  # amount -> the box line matched with it
     failure: str | None = None  # why no pairing was found
+    failure_ref: SourceRef | None = None  # where to look first, if the layout shows it
+    timed_out: bool = False  # the failure is the time bound's: a longer one may find a pairing
 
     @property
     def solved(self) -> bool:
@@ -84,20 +86,42 @@ def layout_to_resolution(layout: Layout, model: TextModel, lines: tuple[Line, ..
         tried.append(plan.token_section)
     if first is None:
         failed = plan if not plan.outcome.solved else cells
-        return Resolution(layout, plan, CellPlan(failed.outcome), (), {}, _failure(layout, failed.outcome, time_limit))
+        why, where = _failure(layout, failed.outcome, time_limit)
+        timed_out = failed.outcome.status != "INFEASIBLE"
+        return Resolution(layout, plan, CellPlan(failed.outcome), (), {}, why, where, timed_out)
     plan, cells = first
     return Resolution(layout, plan, cells, *_missing(layout, plan, cells))
 
 
-def _failure(layout: Layout, outcome: Outcome, time_limit: float) -> str:
+def _failure(layout: Layout, outcome: Outcome, time_limit: float) -> tuple[str, SourceRef | None]:
+    """Why no pairing was found, and where to look first: beside a section whose heading is not
+    printed (only the sums place its boxes), the heading of the section before it (or after it);
+    None if every section prints its heading (the region's title is then the place)."""
     if outcome.status == "INFEASIBLE":
         printed = sum(layout.value(k) for k in range(len(layout.tokens)))
         total = max((amount_value(a.value) for a in layout.table.amounts), default=0)
-        return (
+        why = (
             f"its figures cannot add up, even with boxes that print no amount: the programmes print "
             f"{format_amount(printed)} against a table total of {format_amount(total)}"
         )
-    return f"no pairing found within the time bound ({time_limit:g} s a solve)"
+    else:
+        why = f"no pairing found within the time bound ({time_limit:g} s a solve)"
+    headless = [n for n, s in enumerate(layout.sections) if s.heading is None]
+    if not headless:
+        return why, None
+    names = ", ".join(repr(layout.sections[m].label) for m in headless)
+    n = headless[0]
+    before = next((s.heading for s in reversed(layout.sections[:n]) if s.heading is not None), None)
+    after = next((s.heading for s in layout.sections[n + 1 :] if s.heading is not None), None)
+    beside = before or after
+    if beside is None:
+        return f"{why}; no section heading is printed for {names}, so only the sums place their boxes", None
+    where = "after" if before is not None else "before"
+    return (
+        f"{why}; no section heading is printed for {names}, so only the sums place their boxes "
+        f"({layout.sections[n].label!r} comes {where} the section {beside.text!r} printed here)",
+        beside.ref,
+    )
 
 
 def final_sections(plan: SectionPlan, cells: CellPlan) -> tuple[int, ...]:

@@ -190,14 +190,17 @@ def figures_to_rows(
 
 
 def _refuse_unresolved(regions: list[RegionFigures]) -> None:
-    """A region the resolver could not pair stops the report, at its title."""
+    """A region the resolver could not pair stops the report, beside a section with no printed
+    heading if it has one (the likeliest cause), else at its title."""
     unresolved = [r for r in regions if r.unresolved]
     if unresolved:
         r = unresolved[0]
         raise Unresolved(
-            r.name_ref,
+            r.unresolved_ref or r.name_ref,
             f"region {r.region_label!r}: {r.unresolved}",
-            fix="run with a longer --time-limit, or report the region as an issue",
+            fix="run with a longer --time-limit, or report the region as an issue"
+            if r.timed_out
+            else "check the region's table and amounts against the printed report, or report the region as an issue",
         )
 
 
