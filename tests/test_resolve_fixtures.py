@@ -129,24 +129,24 @@ def test_amounts_printed_before_their_heading(tmp_path: Path, model: TextModel) 
     assert got["GNB", "migration_policy_research"]["requirement_usd"] == 300_000
 
 
+# the table of the fixture `country_with_no_heading` (rows, areas): Japan's three programmes are funded
+JAPAN_TABLE: tuple[dict[str, Row], dict[str, Row]] = (
+    {"Iran (Islamic Republic of)": 2_200_000, "Japan": "funded", "Lao People's Democratic Republic": 1_700_000},
+    {
+        "Emergency, Operations and Post-crisis": 550_000,
+        "Migration Health": 1_700_000,
+        "Immigration and Border Management": 150_000,
+        "Migrant Assistance": 800_000,
+        "Labour Migration and Human Development": 350_000,
+        "Migration Policy and Research": 350_000,
+    },
+)
+
+
 def test_country_with_no_heading(tmp_path: Path, model: TextModel) -> None:
     """Japan has no heading: its three funded programmes sit between Iran's and Lao's, and
     Lao's health amount is printed before the LAO heading."""
-    got = resolve(
-        tmp_path,
-        model,
-        "country_with_no_heading",
-        "Asia and the Pacific",
-        {"Iran (Islamic Republic of)": 2_200_000, "Japan": "funded", "Lao People's Democratic Republic": 1_700_000},
-        {
-            "Emergency, Operations and Post-crisis": 550_000,
-            "Migration Health": 1_700_000,
-            "Immigration and Border Management": 150_000,
-            "Migrant Assistance": 800_000,
-            "Labour Migration and Human Development": 350_000,
-            "Migration Policy and Research": 350_000,
-        },
-    )
+    got = resolve(tmp_path, model, "country_with_no_heading", "Asia and the Pacific", *JAPAN_TABLE)
     japan = sorted((_line(r), r["status"]) for (s, _), r in got.items() if s == "JPN")
     assert [status for _, status in japan] == ["funded"] * 3  # the fixture's lines 110, 119, 182 of the raw text
     assert got["JPN", "emergency_post_crisis"]["status"] == "funded"
@@ -194,20 +194,7 @@ def test_a_region_not_paired_in_time_says_where_to_look(
     printed next to the section that has none, IRAN's: only the sums place Japan's boxes, the
     place to look first."""
     monkeypatch.setattr(solver.Model, "solve", lambda self, time_limit: solver.Outcome("UNKNOWN", 0.0))
-    rows: dict[str, Row] = {
-        "Iran (Islamic Republic of)": 2_200_000,
-        "Japan": "funded",
-        "Lao People's Democratic Republic": 1_700_000,
-    }
-    areas: dict[str, Row] = {
-        "Emergency, Operations and Post-crisis": 550_000,
-        "Migration Health": 1_700_000,
-        "Immigration and Border Management": 150_000,
-        "Migrant Assistance": 800_000,
-        "Labour Migration and Human Development": 350_000,
-        "Migration Policy and Research": 350_000,
-    }
-    doc = path_to_document(mini_report(tmp_path, "country_with_no_heading", "Asia and the Pacific", rows, areas))
+    doc = path_to_document(mini_report(tmp_path, "country_with_no_heading", "Asia and the Pacific", *JAPAN_TABLE))
     [item] = layouts(doc)
     resolution = layout_to_resolution(item.layout, model, doc.lines, 20.0)
     figures = resolution_to_figures(resolution, item.region.name, item.region.name_ref, doc.lines)
