@@ -148,33 +148,36 @@ _PENDING: tuple[Path, str, list[PageNode]] | None = None
 
 
 def _read_pages(path: Path, display: str, nodes: list[PageNode], jobs: int) -> list[PageRows]:
-    """Every page's rows; with jobs > 1 the pages are split into contiguous runs, one per process."""
+    """Every page's rows; with jobs > 1 the pages are dealt out to the processes in turn (page n
+    to process n mod jobs: a report's heavy pages, its tables, spread evenly), and put back in order."""
     runs = _runs(len(nodes), jobs if len(nodes) >= 8 else 1)
     if len(runs) > 1 and "fork" in multiprocessing.get_all_start_methods():
         global _PENDING
         _PENDING = (path, display, nodes)
         try:
-            return [page for run in map_in_processes(_read_run, runs, len(runs)) for page in run]
+            read = map_in_processes(_read_run, runs, len(runs))
+            pages = {n: page for run, rows in zip(runs, read, strict=True) for n, page in zip(run, rows, strict=True)}
+            return [pages[n] for n in range(len(nodes))]
         finally:
             _PENDING = None
-    return _read_range(path, display, nodes, 0, len(nodes))
+    return _read_range(path, display, nodes, range(len(nodes)))
 
 
-def _runs(pages: int, jobs: int) -> list[tuple[int, int]]:
-    size = -(-pages // max(1, jobs))
-    return [(start, min(start + size, pages)) for start in range(0, pages, size)]
+def _runs(pages: int, jobs: int) -> list[range]:
+    jobs = max(1, min(jobs, pages))
+    return [range(first, pages, jobs) for first in range(jobs)]
 
 
 @in_worker
-def _read_run(run: tuple[int, int]) -> list[PageRows]:
+def _read_run(run: range) -> list[PageRows]:
     assert _PENDING is not None
-    return _read_range(*_PENDING, *run)
+    return _read_range(*_PENDING, run)
 
 
-def _read_range(path: Path, display: str, nodes: list[PageNode], start: int, end: int) -> list[PageRows]:
+def _read_range(path: Path, display: str, nodes: list[PageNode], run: range) -> list[PageRows]:
     out = []
     with _opened(path, display) as pdf:
-        for n in range(start, end):
+        for n in run:
             try:
                 glyphs = _page_glyphs(pdf, node_to_page(pdf.doc, nodes[n]), n + 1)
             except EtlError:  # the deadline, a limit already coded
