@@ -300,9 +300,10 @@ def _rejoined(blocks: list[Block], lines: tuple[Line, ...]) -> list[Block]:
     it: "... civil society at large. The e-learning" / "the course builds upon the first-level
     training" (the column goes on with another initiative's text; "tool will include ..." follows
     pages later). A text opening mid-sentence that no text ending mid-sentence can precede continues
-    at a line inside another block: where the words would join as the part's own text joins them
-    ("e-learning tool") and as printed they join nowhere else ("e-learning the"), the text before
-    that line most about it. The block is split there; the second part opens a text of its own."""
+    at a line inside another block that ends on a sentence's first words: one where those words join
+    the text's first word in the part's own text at least as often as they join the next line's
+    ("e-learning tool", not "e-learning the"), and the text before that line is the most about it.
+    The block is split there; the second part opens a text of its own."""
     pairs = Counter(itertools.pairwise(w.lower() for b in blocks for w in _WORD.findall(b.text)))
     blocks = list(blocks)
     for _ in range(len(blocks)):
