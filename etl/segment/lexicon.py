@@ -182,6 +182,21 @@ def name_spans(texts: Sequence[str]) -> Iterator[tuple[int, str]]:
         yield span, joined(texts, span)
 
 
+def name_lines(lines: tuple[Line, ...], start: int, end: int) -> list[int]:
+    """The lines a name starting at line `start` may be printed over: the first NAME_LINES text
+    lines from it, each at most one blank line after the one before (an exporter that writes a
+    blank line after every line, or each line as a block of its own: "Labour Migration and Human",
+    "", "Development"). `match_area` and `match_country` read one line alone first, so a name whole
+    on its line is not run on into the next."""
+    out = [start]
+    k = start + 1
+    while len(out) < NAME_LINES and k < end and k - out[-1] <= 2:
+        if lines[k].text.strip():
+            out.append(k)
+        k += 1
+    return out
+
+
 def joined(texts: Sequence[str], span: int) -> str:
     """The first `span` lines as one text (a name printed over them)."""
     return " ".join(t.strip() for t in texts[:span])

@@ -24,6 +24,7 @@ from etl.segment.lexicon import (
     joined,
     match_area,
     match_country,
+    name_lines,
     name_spans,
     parse_amount,
     read_amount,
@@ -117,7 +118,7 @@ def lines_to_table(
             labels.append(TableLabel("country", iso3, (), joined(window, span), line.ref, i))
             i += span
             continue
-        inked = _name_lines(lines, i, end)  # a name with blank lines inside (each line a block of its own)
+        inked = name_lines(lines, i, end)  # a name with blank lines inside (each line a block of its own)
         window = [lines[k].text for k in inked]
         areas, span = match_area(window, gaz)
         iso3, country_span = match_country(window, gaz)
@@ -144,17 +145,6 @@ def lines_to_table(
             _reject_unknown(line, text, gaz)
         i += 1
     return TableText(tuple(labels), tuple(amounts))
-
-
-def _name_lines(lines: tuple[Line, ...], start: int, end: int) -> list[int]:
-    """The first NAME_LINES non-blank lines from `start`, each at most one blank line after the one before."""
-    out = [start]
-    k = start + 1
-    while len(out) < NAME_LINES and k < end and k - out[-1] <= 2:
-        if lines[k].text.strip():
-            out.append(k)
-        k += 1
-    return out
 
 
 def _name_across_amount(

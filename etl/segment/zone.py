@@ -11,7 +11,6 @@ from typing import Literal
 
 from etl.gazetteer import Gazetteer
 from etl.segment.lexicon import (
-    NAME_LINES,
     Amount,
     is_marker,
     is_population,
@@ -20,6 +19,7 @@ from etl.segment.lexicon import (
     joined,
     match_area,
     match_country,
+    name_lines,
     read_amount,
 )
 from etl.source import Line, SourceRef
@@ -72,7 +72,7 @@ def lines_to_zone(lines: tuple[Line, ...], start: int, end: int, countries: froz
             items.append(ZoneItem("heading", i, 1, text, line.ref, section=REGIONAL))
             i += 1
             continue
-        at = _name_lines(lines, i, end)
+        at = name_lines(lines, i, end)
         window = [lines[k].text for k in at]
         areas, span = match_area(window, gaz)
         if span:
@@ -86,23 +86,6 @@ def lines_to_zone(lines: tuple[Line, ...], start: int, end: int, countries: froz
             continue
         i += 1
     return ZoneText(start, end, tuple(_one_heading_each(items, lines)))
-
-
-def _name_lines(lines: tuple[Line, ...], i: int, end: int) -> list[int]:
-    """The lines a name starting at line i may be printed over (NAME_LINES at most): the next text
-    lines, across one blank line between two of them (an exporter that writes a blank line after
-    every line: "Labour Migration and Human", "", "Development"). A line that is a name by itself
-    is read alone first, so a blank line still ends a name that is whole."""
-    at = [i]
-    k = i + 1
-    while len(at) < NAME_LINES and k < end:
-        if not lines[k].text.strip():
-            if k + 1 >= end or not lines[k + 1].text.strip() or lines[k + 1].fresh:
-                break
-            k += 1
-        at.append(k)
-        k += 1
-    return at
 
 
 def _one_heading_each(items: list[ZoneItem], lines: tuple[Line, ...]) -> list[ZoneItem]:
