@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from etl.gazetteer import load_gazetteer
 from etl.resolve.areas import Choice
@@ -66,10 +66,8 @@ def resolution_to_figures(
     layout, plan, cells = res.layout, res.plan, res.cells
     if not res.solved:
         reason = res.failure or "no pairing found"
-        return RegionFigures(
-            layout.region_id, region_label, name_ref, (), (), (), (), reason, "unresolved", (), res.failure_ref,
-            res.timed_out,
-        )
+        empty = RegionFigures(layout.region_id, region_label, name_ref, (), (), (), (), reason, "unresolved")
+        return replace(empty, unresolved_ref=res.failure_ref, timed_out=res.timed_out)
     section_index = {s.key: n for n, s in enumerate(layout.sections)}
     section_of = final_sections(plan, cells)
     members: dict[int, list[int]] = {}
