@@ -199,7 +199,22 @@ EXPORTS: dict[str, Callable[[list[str]], str]] = {
     "form_feed_lines": lambda lines: "\n".join(
         "\f\n" + line.lstrip() if line.startswith(" ") else line for line in lines
     ),
+    # pages of another size, ending anywhere: inside a sentence, a title, a group heading, the list
+    # of groups, between "USD" and its digits (pdfminer: a blank line, a form feed before the next page)
+    "page_ends_anywhere": lambda lines: _paged(lines, every=57, blank=True),
+    "form_feed_every_43_lines": lambda lines: _paged(lines, every=43, blank=False),
 }
+
+
+def _paged(lines: list[str], every: int, blank: bool) -> str:
+    """The lines with a page break before every `every`-th line, whatever it holds."""
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        if n and n % every == 0:
+            out += ["", "\f" + line] if blank else ["\f" + line]
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def text_rows(text: str, name: str = "report.txt") -> Rows:

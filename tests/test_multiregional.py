@@ -315,9 +315,44 @@ def test_without_blank_lines_each_initiative_keeps_its_amounts(name: str) -> Non
     assert got == _said(_figures(name))
 
 
+@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("multiregional_*.txt")))
+def test_a_page_that_ends_anywhere_changes_no_figure(name: str) -> None:
+    """Pages of another size: a page break before every 5th line of the excerpt in turn, as pdfminer
+    writes one (a blank line, a form feed before the next page's first line) and as a bare form
+    feed. A sentence goes on across it ("... is USD" / "200,000."; "... of the" / "United States
+    ..."), so do a title, a group heading and the list of groups; a line after it that only looks
+    like a title is text. Each initiative keeps its amounts and its group."""
+    text = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    furniture = _report_furniture()
+    want = _figures(name)
+    digits = {k + 1 for k, line in enumerate(lines[:-1]) if line.rstrip().endswith("USD")}  # "... is USD" / "200,000."
+    assert digits or name != "multiregional_sentence_before_its_heading"
+    for at in sorted({*range(1, len(lines), 5), *digits}):
+        if not lines[at].strip():
+            continue
+        page = ["", "\f" + lines[at]] if at % 2 else ["\f" + lines[at]]
+        paged = "\n".join([*lines[:at], *page, *lines[at + 1 :]])
+        got = document_to_initiatives(bytes_to_document(paged.encode(), name), furniture)
+        assert (_said(got), _groups(got)) == (_said(want), _groups(want)), f"a page break before line {at + 1}"
+
+
 def test_a_title_over_three_lines_like_the_one_before() -> None:
     said = _said(_figures("multiregional_titles_alike_over_three_lines"))
     older = "Multi-country Research Study on Older Displaced People\u2019s Access to Health Care in Humanitarian"
     older += " Settings"
     assert said[older] == [("amount", 200_000, "additional", None, None)]
     assert len(said) == 3
+
+
+def test_pdfminers_unmapped_bullet_opens_a_list_item() -> None:
+    """pdfminer writes "(cid:127)" for the bullet that reportlab's standard fonts put at WinAnsi
+    code 127: the list of the part's groups is still a list of bullets, and its groups the same."""
+    text = (FIXTURES / "multiregional_sentence_before_its_heading.txt").read_text(encoding="utf-8")
+    assert "\u2022" in text
+    unmapped = text.replace("\u2022", "(cid:127)")
+    doc = bytes_to_document(unmapped.encode(), "excerpt")
+    assert [line.text for line in doc.lines] == text.split("\n")
+    got = document_to_initiatives(doc, _report_furniture())
+    want = _figures("multiregional_sentence_before_its_heading")
+    assert (_said(got), _groups(got)) == (_said(want), _groups(want))

@@ -83,6 +83,8 @@ def appeal_to_account(
             roles[i] = LineAccount(i, "multiregional_heading" if i < _part_body(part) else "multiregional_text")
         for h in part.headings:
             for k in range(h.index, h.index + h.span):
+                if k in part.furniture:
+                    continue  # page furniture inside a title carried over a page break
                 roles[k] = LineAccount(k, "multiregional_heading", section_id=h.text if h.kind == "group" else None)
     out = []
     for i, line in enumerate(doc.lines):

@@ -104,6 +104,9 @@ def text_to_document(path: Path, display: str | None = None) -> Document:
 
 
 PAGE_BREAK = "\f"  # a form feed: what pdftotext writes between two pages
+# pdfminer's text for a glyph it cannot map to a character: WinAnsi's code 127, where reportlab's
+# standard fonts (and other writers) put the bullet "•" that opens each item of a list
+UNMAPPED_BULLET = "(cid:127)"
 
 
 def _refuse_oversized(text: str, where: str) -> None:
@@ -142,6 +145,7 @@ def bytes_to_document(data: bytes, where: str) -> Document:
     """A text report's bytes -> its document. A page or column starts (`Line.fresh`) where the
     exporter says so: a form feed before the line, or a leading space (pdftotext's mark)."""
     text = decode_report_text(data, where).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace(UNMAPPED_BULLET, "\u2022")
     _refuse_oversized(text, where)
     lines = []
     page_break = False
@@ -150,8 +154,9 @@ def bytes_to_document(data: bytes, where: str) -> Document:
     for number, raw in enumerate(raws, start=1):
         line = raw.replace(PAGE_BREAK, "")
         fresh = page_break or raw.startswith(PAGE_BREAK) or raw.startswith(" ", margin)
+        carried = page_break or PAGE_BREAK in raw  # a blank line of spaces alone marks nothing (trailing spaces)
         page_break = raw.endswith(PAGE_BREAK) or (PAGE_BREAK in raw and not line.strip())
         lines.append(Line(text=line, ref=SourceRef(file=where, line=number), fresh=fresh and bool(line.strip())))
-        if fresh and not line.strip():
+        if carried and not line.strip():
             page_break = True  # the page starts with a blank line: its first text line is the fresh one
     return Document(path=where, sha256=hashlib.sha256(data).hexdigest(), lines=tuple(lines), kind="text")

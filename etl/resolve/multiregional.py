@@ -77,11 +77,11 @@ def multiregional_to_figures(text: MultiregionalText, lines: tuple[Line, ...]) -
     # A group heading with text right under it (no title) is an initiative of its own: the World
     # Migration Report. So is a fund whose text names it with no title: "... Fund (RRTF) was established".
     for h in text.headings:
-        block = next((b for b in text.blocks if b.start == h.index + h.span), None)
+        block = next((b for b in text.blocks if b.start == _text_after(h, lines, text.furniture)), None)
         if h.kind == "group" and block is not None and _about(block.text, h.text):
             titles.append(Heading("title", h.text, h.index, h.span, h.ref))
             groups[h.index] = h.text
-    under_title = {h.index + h.span for h in titles}
+    under_title = {_text_after(h, lines, text.furniture) for h in titles}
     for block in text.blocks:
         named = None if block.start in under_title or block.opens_mid_sentence else _named_in(block.text)
         if named and not any(normalize(named) in normalize(t.text) for t in titles):

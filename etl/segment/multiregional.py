@@ -207,7 +207,8 @@ def _part_in(
 def _classify(
     lines: tuple[Line, ...], start: int, end: int, furniture: Furniture | None = None
 ) -> MultiregionalText:
-    groups, i = _bullet_groups(lines, start + 1, end)
+    skipped = frozenset(k for k in range(start, end) if _chrome(lines[k].text, k, furniture))
+    groups, i = _bullet_groups(lines, start + 1, end, skipped)
     headings: list[Heading] = []
     blocks: list[Block] = []
     body: list[int] = []
@@ -223,7 +224,7 @@ def _classify(
     unspaced = (end - start) - len(texts) < UNSPACED * (end - start)  # an exporter that writes no blank lines
     previous_blank = True  # a title starts after a blank line, a page break or a sentence's end
     seen: set[str] = set()
-    skipped = frozenset(k for k in range(start, end) if _chrome(lines[k].text, k, furniture))
+    pairs = Counter(p for k in range(start, end) for p in itertools.pairwise(_words_of(lines[k].text)))
     while i < end:
         text = lines[i].text.strip()
         if not text or i in skipped:
@@ -234,7 +235,7 @@ def _classify(
         if lines[i].fresh or (body and _breaks_off(lines[body[-1]].text, text)):
             close()  # a page or column starts: a paragraph may not go on across it
             previous_blank = True
-        span, name = _group_at(lines, i, end, groups, seen)
+        span, name = _group_at(lines, i, end, groups, seen, skipped)
         if span:
             close()
             seen.add(name)
@@ -243,9 +244,13 @@ def _classify(
             previous_blank = True
             continue
         span = _title_span(lines, i, end, width, skipped) if previous_blank else 0
+        if span and (
+            _goes_on(lines, i, pairs, skipped, blocks, body) or _named_again(lines[i].text, headings, blocks, body)
+        ):
+            span = 0  # the sentence goes on, or the text names its title again, after a page break
         if span:
             close()
-            title = _join(lines[k].text for k in range(i, i + span))
+            title = _join(lines[k].text for k in range(i, i + span) if k not in skipped and lines[k].text.strip())
             headings.append(Heading("title", title.strip(), i, span, lines[i].ref))
             i += span
             previous_blank = False
@@ -256,6 +261,7 @@ def _classify(
             close()  # no blank lines to go by: a sentence ending on a short line ends its paragraph
         i += 1
     close()
+    blocks = _carried(blocks, lines, skipped, {h.index for h in headings}, pairs)
     if unspaced:  # otherwise a blank line stands between two titles printed one above the other
         blocks = _rejoined(blocks, lines)
         headings = _unstacked(headings, blocks, lines)
@@ -293,6 +299,98 @@ _OPENS = regex.compile(
 def _block(lines: tuple[Line, ...], indices: list[int] | tuple[int, ...]) -> Block:
     text, offsets = _joined(lines[k].text for k in indices)
     return Block(indices[0], indices[-1] + 1, text, tuple(indices), offsets)
+
+
+def _carried(
+    blocks: list[Block],
+    lines: tuple[Line, ...],
+    skipped: frozenset[int],
+    headings: set[int],
+    pairs: Counter[tuple[str, str]],
+) -> list[Block]:
+    """A sentence carried over a page or column break: a block that ends mid-sentence and the block
+    right after the break (only blank lines and page furniture between) are one paragraph, so that
+    the sentence states its amount whole ("... The funding required for 2015 is USD" / "200,000.").
+    The block after the break goes on with the sentence when it opens with digits, or in lower case
+    (when the sentence opened with a few words at the break, unless another text opening
+    mid-sentence joins them more often in the part where they never join as printed: "... at
+    large. The e-learning" goes on in "tool will include ...", not in "the course builds ..."; "...
+    First-year funding" goes on in "requirement is USD 200,000."), or when its
+    first word follows the last one elsewhere in the part ("... the Government of the" / "United
+    States of America ..."). A text opening in capitals otherwise begins a sentence of its own."""
+    openings = Counter(first[0] for b in blocks if b.opens_mid_sentence and (first := _words_of(b.text[:40])))
+    out: list[Block] = []
+    for block in blocks:
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and before.ends_mid_sentence
+            and any(lines[k].fresh or k in skipped for k in range(before.end, block.start + 1))
+            and all(k in skipped or not lines[k].text.strip() for k in range(before.end, block.start))
+            and not any(k in headings for k in range(before.end, block.start))
+            and _continues(before.text, block, pairs, openings)
+        ):
+            out[-1] = _block(lines, (*before.lines, *block.lines))
+            continue
+        out.append(block)
+    return out
+
+
+def _continues(before: str, block: Block, pairs: Counter[tuple[str, str]], openings: Counter[str]) -> bool:
+    last, first = _words_of(before[-40:]), _words_of(block.text[:40])
+    if block.text[:1].isdigit():
+        return True  # the rest of an amount: "USD" / "200,000."
+    if not last or not first:
+        return False
+    joins = pairs[(last[-1], first[0])]
+    if block.opens_mid_sentence and _OPENS.search(before) and not joins:
+        # a sentence that opens with a few words at the column's end goes on where its words join
+        return not any(pairs[(last[-1], w)] > joins for w in openings if w != first[0])
+    return block.opens_mid_sentence or joins > 0
+
+
+def _goes_on(
+    lines: tuple[Line, ...],
+    i: int,
+    pairs: Counter[tuple[str, str]],
+    skipped: frozenset[int],
+    blocks: list[Block],
+    body: list[int],
+) -> bool:
+    """A line that looks like a title after text broken off mid-sentence (only blank lines, page
+    furniture and a page break between) whose first word follows the text's last word elsewhere
+    in the part, or after a comma or a small word: the sentence goes on ("... lead agency of the
+    Camp" / "Coordination and Camp Management (CCCM)"), no title starts."""
+    if body or not blocks:
+        return False  # no break: a text line before it
+    k = i - 1
+    while k >= 0 and (k in skipped or not lines[k].text.strip()):
+        k -= 1
+    if k < 0 or k != blocks[-1].end - 1 or not blocks[-1].ends_mid_sentence:
+        return False
+    before = lines[k].text.rstrip()
+    if before.endswith((",", ";", "\u2019s", "'s")) or _ends_open(before):
+        return True  # "... Monitoring Centre," / "UNHCR, the International ..."; "... of the" / "United States ..."
+    last, first = _words_of(before), _words_of(lines[i].text)
+    return bool(last and first) and pairs[(last[-1], first[0])] > 0
+
+
+def _named_again(text: str, headings: list[Heading], blocks: list[Block], body: list[int]) -> bool:
+    """A title-like line right under a title (no text between) that names nothing the title does not:
+    the text starts by naming the initiative ("Migration Emergency Funding Mechanism" / "IOM's
+    Migration Emergency Funding Mechanism (MEFM) was established ..."), carried over a page break."""
+    if body or not headings or headings[-1].kind != "title" or (blocks and blocks[-1].start > headings[-1].index):
+        return False
+    words = set(_content(text))
+    return bool(words) and words <= set(_content(headings[-1].text))
+
+
+def _words_of(text: str) -> list[str]:
+    """The words of a text in lower case, a possessive's "'s" dropped ("Development's" is "development")."""
+    return [_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(text)]
+
+
+_POSSESSIVE = regex.compile(r"['\u2019]s$")
 
 
 def _rejoined(blocks: list[Block], lines: tuple[Line, ...]) -> list[Block]:
@@ -461,8 +559,12 @@ def _join(texts: Iterable[str]) -> str:
     return _joined(texts)[0]
 
 
-def _bullet_groups(lines: tuple[Line, ...], i: int, end: int) -> tuple[list[str], int]:
-    """The group names of the bullet list under the title, and the line after the list."""
+def _bullet_groups(
+    lines: tuple[Line, ...], i: int, end: int, skipped: frozenset[int] = frozenset()
+) -> tuple[list[str], int]:
+    """The group names of the bullet list under the title, and the line after the list. The list
+    goes on across a page break; so does an item wrapped there ("• Operations, Emergencies and" /
+    "Post-Crisis")."""
     groups: list[str] = []
     while i < end and not lines[i].text.strip():
         i += 1
@@ -470,43 +572,49 @@ def _bullet_groups(lines: tuple[Line, ...], i: int, end: int) -> tuple[list[str]
         name = lines[i].text.strip().lstrip("•").strip()
         i += 1
         while (
-            i < end
-            and lines[i].text.strip()
-            and not lines[i].text.strip().startswith("•")
-            and _is_title_line(lines[i].text, continuation=True)
-            and not lines[i].fresh
-            and not _caps(lines[i].text)  # a heading in capitals after the list
+            (k := _across(lines, i, end, skipped)) is not None
+            and not lines[k].text.strip().startswith("•")
+            and _is_title_line(lines[k].text, continuation=True)
+            and (k == i or not lines[k].fresh or _ends_open(name))
+            and not _caps(lines[k].text)  # a heading in capitals after the list
             and _ends_open(name)  # "International Partnerships at the" / "Global and Regional Levels"
         ):
-            name = f"{name} {lines[i].text.strip()}"
-            i += 1
+            name = f"{name} {lines[k].text.strip()}"
+            i = k + 1
         groups.append(name)
+        k = _across(lines, i, end, skipped)
+        if k is not None and k != i and lines[k].text.strip().startswith("•"):
+            i = k  # the list goes on on the next page
     return groups, i
 
 
-def _group_at(lines: tuple[Line, ...], i: int, end: int, groups: list[str], seen: set[str]) -> tuple[int, str]:
+def _group_at(
+    lines: tuple[Line, ...], i: int, end: int, groups: list[str], seen: set[str], skipped: frozenset[int] = frozenset()
+) -> tuple[int, str]:
     """A group heading: a line in capitals, or a group name of the list still ahead in the list's
     order (met again, or after a later group, the same words title an initiative: the IOM
     Development Fund is a group and a fund)."""
     keys = {normalize(g): g for g in groups}
-    for span in (1, 2, 3, 4):
-        if i + span > end or not lines[i + span - 1].text.strip():
-            break
-        joined = normalize(_join(lines[k].text for k in range(i, i + span)))
+    rows = [i]
+    while len(rows) < 4 and (k := _across(lines, rows[-1] + 1, end, skipped)) is not None:
+        rows.append(k)  # a heading goes on across a page break
+    for n in range(1, len(rows) + 1):
+        joined = normalize(_join(lines[k].text for k in rows[:n]))
         if joined in keys and (_caps(lines[i].text) or _still_ahead(keys[joined], groups, seen)):
-            return span, keys[joined]
+            return rows[n - 1] - i + 1, keys[joined]
     text = lines[i].text.strip()
     letters = [c for c in text if c.isalpha()]
     if len(letters) >= CAPS_HEADING and all(c.isupper() for c in letters) and text == text.upper():
-        span = 1
+        n = 1
         while (
-            i + span < end
-            and _caps(lines[i + span].text)
-            and normalize(_join(lines[k].text for k in range(i, i + span))) not in keys
+            n < len(rows)
+            and _caps(lines[rows[n]].text)
+            and (rows[n] == rows[n - 1] + 1 or _ends_open(lines[rows[n - 1]].text))
+            and normalize(_join(lines[k].text for k in rows[:n])) not in keys
         ):
-            span += 1
-        name = _join(lines[k].text for k in range(i, i + span))
-        return span, name.title() if normalize(name) not in keys else keys[normalize(name)]
+            n += 1
+        name = _join(lines[k].text for k in rows[:n])
+        return rows[n - 1] - i + 1, name.title() if normalize(name) not in keys else keys[normalize(name)]
     return 0, ""
 
 
@@ -557,26 +665,62 @@ def _title_span(
     """
     if not _is_title_line(lines[i].text, last=False):
         return 0
-    span = 1
+    rows = [i]
     words = set(_content(lines[i].text))
-    while span < TITLE_LINES and i + span < end and _is_title_line(lines[i + span].text, continuation=True, last=False):
-        if i + span in skipped:
-            break  # the page's furniture: the title ends with the page
-        line = lines[i + span].text
-        repeated = set(_content(line))
-        if lines[i + span].fresh or (repeated and repeated <= words):
-            break  # a page break, or the text starts by naming the initiative again
-        words |= set(_content(line))
-        span += 1
-    following = lines[i + span].text.strip() if i + span < end else ""
-    while span and _ends_open(lines[i + span - 1].text) and following and not _is_title_line(following):
-        span -= 1  # "... Guidance for" before prose: that line starts the text
-        following = lines[i + span].text.strip()
-    if not span or not _is_title_line(lines[i + span - 1].text, continuation=span > 1):
+    while len(rows) < TITLE_LINES:
+        k = rows[-1] + 1
+        j = _across(lines, k, end, skipped)
+        if j is None or not _is_title_line(lines[j].text, continuation=True, last=False):
+            break
+        repeated = set(_content(lines[j].text))
+        if repeated and repeated <= words:
+            break  # the text starts by naming the initiative again
+        if (j != k or lines[j].fresh) and not _goes_over(lines, rows, j, end, skipped, words | repeated):
+            break  # two titles stacked, the page breaking between them
+        words |= repeated
+        rows.append(j)
+    after = _across(lines, rows[-1] + 1, end, skipped)
+    following = lines[after].text.strip() if after is not None else ""
+    while rows and _ends_open(lines[rows[-1]].text) and following and not _is_title_line(following):
+        following = lines[rows.pop()].text.strip()  # "... Guidance for" before prose: that line starts the text
+    if not rows or not _is_title_line(lines[rows[-1]].text, continuation=len(rows) > 1):
         return 0
+    if len(rows) > 1 and all(len(_WORD.findall(lines[r].text)) == 1 for r in rows[:-1]):
+        return 0  # a word a line ("Offices," / "Administrative" / "Centres"): a squeezed column, no title
+    span = rows[-1] - i + 1
     if span == 1 and following and following[:1].islower() and len(lines[i].text.strip()) >= SHORT * width:
         return 0  # a capitalised phrase inside a sentence (a short line ends its own: a title, the columns break)
     return span
+
+
+def _goes_over(
+    lines: tuple[Line, ...], rows: list[int], j: int, end: int, skipped: frozenset[int], words: set[str]
+) -> bool:
+    """A title goes on across a page break at line j when it breaks open ("... on Data and" /
+    "Research", "... Reducing Risks" / "of Population Displacement") or one side of the break is a
+    single line ("Humanitarian Assistance to Stranded" / "Migrants"; a line naming the title's words
+    again is its text): two titles stacked take two
+    lines each at least (STACKED_LINES), "Second-level Training Course on / International Migration
+    Law" over "Comparative Analysis of Legislation and / Identification of Good Practices"."""
+    if _ends_open(lines[rows[-1]].text) or lines[j].text.strip()[:1].islower() or len(rows) == 1:
+        return True
+    k = j + 1
+    more = k < end and k not in skipped and lines[k].text.strip() and not lines[k].fresh
+    if not more or set(_content(lines[k].text)) <= words:
+        return True  # the text starts under it, naming the title again ("The Maps on Migration, ...")
+    return not _is_title_line(lines[k].text, continuation=True, last=False)
+
+
+def _across(lines: tuple[Line, ...], k: int, end: int, skipped: frozenset[int]) -> int | None:
+    """The text line that goes on from line k: k itself; past a page break (page furniture, or
+    blank lines before a page's first line), the next page's first text line; None after a
+    blank line alone (a paragraph or a title ends there) or at the part's end."""
+    j = k
+    while j < end and (j in skipped or not lines[j].text.strip()):
+        j += 1
+    if j >= end:
+        return None
+    return j if j == k or lines[j].fresh or any(m in skipped for m in range(k, j)) else None
 
 
 def _content(text: str) -> list[str]:
