@@ -308,8 +308,9 @@ def _carried(
     headings: set[int],
     pairs: Counter[tuple[str, str]],
 ) -> list[Block]:
-    """A sentence carried over a page or column break: a block that ends mid-sentence and the block
-    right after the break (only blank lines and page furniture between) are one paragraph, so that
+    """A sentence carried over a page or column break: a block that ends mid-sentence (or on a colon:
+    what it announces follows, "... Public Opinion and Migration:" / "A Global Survey Report (2015)
+    ...") and the block right after the break (only blank lines and page furniture between) are one paragraph, so that
     the sentence states its amount whole ("... The funding required for 2015 is USD" / "200,000.").
     The block after the break goes on with the sentence when it opens with digits, or in lower case
     (when the sentence opened with a few words at the break, unless another text opening
@@ -324,7 +325,7 @@ def _carried(
         before = out[-1] if out else None
         if (
             before is not None
-            and before.ends_mid_sentence
+            and (before.ends_mid_sentence or before.text.rstrip().endswith(":"))
             and any(lines[k].fresh or k in skipped for k in range(before.end, block.start + 1))
             and all(k in skipped or not lines[k].text.strip() for k in range(before.end, block.start))
             and not any(k in headings for k in range(before.end, block.start))
@@ -338,8 +339,8 @@ def _carried(
 
 def _continues(before: str, block: Block, pairs: Counter[tuple[str, str]], openings: Counter[str]) -> bool:
     last, first = _words_of(before[-40:]), _words_of(block.text[:40])
-    if block.text[:1].isdigit():
-        return True  # the rest of an amount: "USD" / "200,000."
+    if block.text[:1].isdigit() or before.rstrip().endswith(":"):
+        return True  # the rest of an amount ("USD" / "200,000."); what a colon announces
     if not last or not first:
         return False
     joins = pairs[(last[-1], first[0])]
