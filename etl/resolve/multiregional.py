@@ -77,7 +77,8 @@ def multiregional_to_figures(text: MultiregionalText, lines: tuple[Line, ...]) -
     # A group heading with text right under it (no title) is an initiative of its own: the World
     # Migration Report. So is a fund whose text names it with no title: "... Fund (RRTF) was established".
     for h in text.headings:
-        block = next((b for b in text.blocks if b.start == _text_after(h, lines, text.furniture)), None)
+        at = _text_after(h, lines, text.furniture)
+        block = next((b for b in text.blocks if b.start == at), None)
         if h.kind == "group" and block is not None and _about(block.text, h.text):
             titles.append(Heading("title", h.text, h.index, h.span, h.ref))
             groups[h.index] = h.text

@@ -308,17 +308,16 @@ def _carried(
     headings: set[int],
     pairs: Counter[tuple[str, str]],
 ) -> list[Block]:
-    """A sentence carried over a page or column break: a block that ends mid-sentence (or on a colon:
-    what it announces follows, "... Public Opinion and Migration:" / "A Global Survey Report (2015)
-    ...") and the block right after the break (only blank lines and page furniture between) are one paragraph, so that
-    the sentence states its amount whole ("... The funding required for 2015 is USD" / "200,000.").
-    The block after the break goes on with the sentence when it opens with digits, or in lower case
-    (when the sentence opened with a few words at the break, unless another text opening
-    mid-sentence joins them more often in the part where they never join as printed: "... at
-    large. The e-learning" goes on in "tool will include ...", not in "the course builds ..."; "...
-    First-year funding" goes on in "requirement is USD 200,000."), or when its
-    first word follows the last one elsewhere in the part ("... the Government of the" / "United
-    States of America ..."). A text opening in capitals otherwise begins a sentence of its own."""
+    """A sentence carried over a page or column break: a block that ends mid-sentence (or on a
+    colon: what it announces follows, "... Public Opinion and Migration:" / "A Global Survey Report
+    (2015) ...") and the block right after the break (only blank lines and page furniture between)
+    are one paragraph, so that the sentence states its amount whole ("... The funding required for
+    2015 is USD" / "200,000."). The block after the break goes on with the sentence when it opens
+    with digits; in lower case (unless the sentence opened with a few words at the break that never
+    join it as printed and do join another text opening mid-sentence: "... at large. The
+    e-learning" goes on in "tool will include ...", not in "the course builds ..."); or with a word
+    that follows the last one elsewhere in the part ("... the Government of the" / "United States
+    of America ..."). A text opening in capitals otherwise begins a sentence of its own."""
     openings = Counter(first[0] for b in blocks if b.opens_mid_sentence and (first := _words_of(b.text[:40])))
     out: list[Block] = []
     for block in blocks:
@@ -346,7 +345,7 @@ def _continues(before: str, block: Block, pairs: Counter[tuple[str, str]], openi
     joins = pairs[(last[-1], first[0])]
     if block.opens_mid_sentence and _OPENS.search(before) and not joins:
         # a sentence that opens with a few words at the column's end goes on where its words join
-        return not any(pairs[(last[-1], w)] > joins for w in openings if w != first[0])
+        return not any(pairs[(last[-1], w)] for w in openings if w != first[0])
     return block.opens_mid_sentence or joins > 0
 
 
@@ -358,9 +357,9 @@ def _goes_on(
     blocks: list[Block],
     body: list[int],
 ) -> bool:
-    """A line that looks like a title after text broken off mid-sentence (only blank lines, page
-    furniture and a page break between) whose first word follows the text's last word elsewhere
-    in the part, or after a comma or a small word: the sentence goes on ("... lead agency of the
+    """A line that looks like a title after text broken off mid-sentence (only blank lines and page
+    furniture between) whose first word follows the text's last word elsewhere in the part, or
+    after a comma, a semicolon, a small word or a possessive: the sentence goes on ("... lead agency of the
     Camp" / "Coordination and Camp Management (CCCM)"), no title starts."""
     if body or not blocks:
         return False  # no break: a text line before it
@@ -576,7 +575,6 @@ def _bullet_groups(
             (k := _across(lines, i, end, skipped)) is not None
             and not lines[k].text.strip().startswith("•")
             and _is_title_line(lines[k].text, continuation=True)
-            and (k == i or not lines[k].fresh or _ends_open(name))
             and not _caps(lines[k].text)  # a heading in capitals after the list
             and _ends_open(name)  # "International Partnerships at the" / "Global and Regional Levels"
         ):
@@ -662,7 +660,8 @@ def _title_span(
 
     A title line may end with a comma or a small word when the title goes on; the first line of
     the text may look like a title line ("Using Caring for Trafficked Persons: Guidance for"), so a
-    line that ends with a small word before prose, or repeats the title's words, is text.
+    line that ends with a small word before prose, or repeats the title's words, is text. A title
+    goes on across a page break (`_goes_over`); the span then covers the page's furniture.
     """
     if not _is_title_line(lines[i].text, last=False):
         return 0
@@ -699,10 +698,10 @@ def _goes_over(
 ) -> bool:
     """A title goes on across a page break at line j when it breaks open ("... on Data and" /
     "Research", "... Reducing Risks" / "of Population Displacement") or one side of the break is a
-    single line ("Humanitarian Assistance to Stranded" / "Migrants"; a line naming the title's words
-    again is its text): two titles stacked take two
-    lines each at least (STACKED_LINES), "Second-level Training Course on / International Migration
-    Law" over "Comparative Analysis of Legislation and / Identification of Good Practices"."""
+    single line ("Humanitarian Assistance to Stranded" / "Migrants"; a line naming the title's
+    words again is its text): two titles stacked take two lines each at least (STACKED_LINES),
+    "Second-level Training Course on / International Migration Law" over "Comparative Analysis of
+    Legislation and / Identification of Good Practices"."""
     if _ends_open(lines[rows[-1]].text) or lines[j].text.strip()[:1].islower() or len(rows) == 1:
         return True
     k = j + 1
