@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from etl.errors import OutputUnsafe, OutputUnwritable
+from etl.load.arrays import values_to_array
 from schemas.tables import TableSpec
 
 ROW_GROUP_SIZE = 65_536
@@ -37,13 +38,7 @@ def rows_to_table(spec: TableSpec, rows: Sequence[BaseModel], metadata: dict[str
     schema = spec.schema().with_metadata(
         {**spec.schema().metadata, **_pandas_metadata(spec), **{k.encode(): v.encode() for k, v in metadata.items()}}
     )
-    arrays = []
-    for column in spec.columns:
-        values = columns[column.name]
-        if pa.types.is_dictionary(column.type):
-            arrays.append(pa.array(values, type=pa.string()).dictionary_encode())
-        else:
-            arrays.append(pa.array(values, type=column.type))
+    arrays = [values_to_array(columns[column.name], column.type) for column in spec.columns]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
