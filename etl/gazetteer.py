@@ -23,8 +23,9 @@ from importlib import resources
 
 import pycountry
 
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
-_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u02bc\u00b4`"), "'")
+# (replaced one character at a time, where present: str.translate looks every character up, 10x slower)
+_DASHES, _QUOTES = "\u2010\u2011\u2012\u2013\u2014\u2212", "\u2018\u2019\u02bc\u00b4`"
+_ONE_KIND = tuple((c, "-") for c in _DASHES) + tuple((c, "'") for c in _QUOTES)
 
 CURATED_COUNTRIES = "etl/data/countries.csv"
 UN_COUNTRIES = "etl/data/un_country_names.csv"
@@ -46,7 +47,10 @@ def normalize(text: str) -> str:
     """Turn a printed label into its matching key: NFKC, one kind of dash and quote, casefolded."""
     if text.isascii():  # most lines: NFKC and the dashes change nothing, the backtick is the one quote
         return " ".join(text.replace("`", "'").split()).casefold()
-    text = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_QUOTES)
+    text = unicodedata.normalize("NFKC", text)
+    for variant, kind in _ONE_KIND:
+        if variant in text:
+            text = text.replace(variant, kind)
     return " ".join(text.split()).casefold()
 
 

@@ -66,10 +66,10 @@ class TextModel:
     def log_posterior(self, words: Sequence[str]) -> dict[str, float]:
         if not self.examples:
             return {a: -math.log(len(area_order())) for a in area_order()}
+        known = [w for w in words if w in self.vocabulary]
         scores = {}
         for area, prior in self.log_prior.items():
-            table = self.log_likelihood[area]
-            scores[area] = (prior + sum(table[w] for w in words if w in self.vocabulary)) / TEMPERATURE
+            scores[area] = (prior + sum(map(self.log_likelihood[area].__getitem__, known))) / TEMPERATURE
         top = max(scores.values())
         norm = top + math.log(sum(math.exp(s - top) for s in scores.values()))
         return {a: scores.get(a, -1e9) - norm for a in area_order()}

