@@ -13,18 +13,20 @@ neither is `unaccounted`: the build stops naming its line.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import regex
 
 from etl.errors import Unaccounted
+from etl.resolve import item_lines, reading_lines
 from etl.resolve.figures import RegionFigures
 from etl.resolve.multiregional import InitiativeFigure
 from etl.segment import RegionSegment, Segments
-from etl.segment.lexicon import NAME_LINES, is_target_populations, parse_amount
+from etl.segment.lexicon import NAME_LINES, is_target_populations, listed_items, parse_amount, population_lines
 from etl.segment.project import ProjectSheet
-from etl.source import Document
+from etl.source import Document, Line
 from schemas.types import LineRole
 
 Role = LineRole
@@ -75,8 +77,10 @@ def appeal_to_account(
     """Give every line of an appeal its role, and account for every amount-shaped token."""
     roles: dict[int, LineAccount] = {}
     first_region = min((r.where.table[0] for r in segments.regions), default=len(doc.lines))
+    reading = reading_lines(doc, segments)
+    listed = listed_items(reading, item_lines(segments))
     for region in segments.regions:
-        _region_roles(doc, region, segments, roles)
+        _region_roles(doc, region, reading, listed, roles)
     part = segments.multiregional
     if part is not None:
         for i in range(part.start, part.end):
@@ -130,7 +134,13 @@ def _next_region(segments: Segments, i: int) -> str | None:
     return next((r.where.region_id for r in segments.regions if r.where.table[0] > i), None)
 
 
-def _region_roles(doc: Document, region: RegionSegment, segments: Segments, roles: dict[int, LineAccount]) -> None:
+def _region_roles(
+    doc: Document,
+    region: RegionSegment,
+    reading: tuple[Line, ...],
+    listed: frozenset[str],
+    roles: dict[int, LineAccount],
+) -> None:
     where = region.where
     rid = where.region_id
     start, end = where.table
@@ -149,13 +159,13 @@ def _region_roles(doc: Document, region: RegionSegment, segments: Segments, role
     zone_start, zone_end = where.zone
     section: str | None = None
     items = {item.index: item for item in region.zone.items}
-    populations = False
+    starts = sorted(items)
+    listing: set[int] = set()  # the lines the programmes' target populations are read from (resolve.figures)
     i = zone_start
     while i < zone_end:
         item = items.get(i)
         text = doc.lines[i].text
         if item is not None:
-            populations = False
             if item.kind == "heading":
                 section = item.section
             kind = _ITEM_ROLES[item.kind]
@@ -164,11 +174,15 @@ def _region_roles(doc: Document, region: RegionSegment, segments: Segments, role
             i += item.span
             continue
         if is_target_populations(text):
-            populations = True
-        elif not text.strip():
-            populations = False
-        roles[i] = LineAccount(i, "target_populations" if populations else "programme_text", rid, section)
+            listing = {i} | set(population_lines(reading, i + 1, _next_item(starts, i, zone_end), listed=listed))
+        roles[i] = LineAccount(i, "target_populations" if i in listing else "programme_text", rid, section)
         i += 1
+
+
+def _next_item(starts: list[int], i: int, end: int) -> int:
+    """Where the zone's next item after line i starts (the end of a programme's text)."""
+    at = bisect.bisect_right(starts, i)
+    return starts[at] if at < len(starts) and starts[at] < end else end
 
 
 _ITEM_ROLES: dict[str, Role] = {

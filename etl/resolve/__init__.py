@@ -18,7 +18,7 @@ from etl.resolve.layout import Layout, amount_value, table_and_zone_to_layout
 from etl.resolve.region import layout_to_resolution
 from etl.resolve.textmodel import TextModel, clean_boxes, examples_to_model, text_words
 from etl.segment import Segments
-from etl.segment.lexicon import format_amount
+from etl.segment.lexicon import format_amount, listed_items
 from etl.segment.regions import RegionText
 from etl.segment.zone import REGIONAL
 from etl.source import Document, Line
@@ -31,6 +31,17 @@ TIME_LIMIT = 20.0  # seconds per solve; a region needs two solves, a few more if
 class Laid:
     region: RegionText
     layout: Layout
+
+
+def item_lines(segments: Segments) -> frozenset[int]:
+    """Every line of a region's programme sections that is part of an item (a heading, a label, a
+    box line, an amount): where a programme's text ends."""
+    return frozenset(
+        k
+        for region in segments.regions
+        for item in region.zone.items
+        for k in range(item.index, item.index + item.span)
+    )
 
 
 def reading_lines(doc: Document, segments: Segments) -> tuple[Line, ...]:
@@ -96,7 +107,8 @@ def segments_to_figures(
         for n, area in clean_boxes(items):
             examples.append((area, text_words(lines, spans[items[n].index])))
     model = examples_to_model(examples)
-    tasks = [(item, model, lines, time_limit) for item in laid]
+    listed = listed_items(lines, item_lines(segments))
+    tasks = [(item, model, lines, listed, time_limit) for item in laid]
     if jobs > 1 and len(laid) > 1 and "fork" in multiprocessing.get_all_start_methods():
         global _SHARED
         _SHARED = tasks  # inherited by the forked workers: nothing large is pickled
@@ -117,7 +129,7 @@ def segments_to_figures(
     return figures
 
 
-_SHARED: list[tuple[Laid, TextModel, tuple[Line, ...], float]] = []
+_SHARED: list[tuple[Laid, TextModel, tuple[Line, ...], frozenset[str], float]] = []
 
 
 @in_worker
@@ -125,6 +137,8 @@ def _resolve_shared(n: int) -> RegionFigures:
     return _resolve(*_SHARED[n])
 
 
-def _resolve(item: Laid, model: TextModel, lines: tuple[Line, ...], time_limit: float) -> RegionFigures:
+def _resolve(
+    item: Laid, model: TextModel, lines: tuple[Line, ...], listed: frozenset[str], time_limit: float
+) -> RegionFigures:
     resolution = layout_to_resolution(item.layout, model, lines, time_limit)
-    return resolution_to_figures(resolution, item.region.name, item.region.name_ref, lines)
+    return resolution_to_figures(resolution, item.region.name, item.region.name_ref, lines, listed)

@@ -60,7 +60,11 @@ class RegionFigures:
 
 
 def resolution_to_figures(
-    res: Resolution, region_label: str, name_ref: SourceRef, lines: tuple[Line, ...]
+    res: Resolution,
+    region_label: str,
+    name_ref: SourceRef,
+    lines: tuple[Line, ...],
+    listed: frozenset[str] = frozenset(),
 ) -> RegionFigures:
     """Name every figure of a resolved region and say what fixed it."""
     layout, plan, cells = res.layout, res.plan, res.cells
@@ -86,13 +90,13 @@ def resolution_to_figures(
     )  # fmt: skip
 
     programmes = [
-        _programme(layout, k, section_of[k], cells.token_area[k], cells.choice[k], res.token_box.get(k), lines)
+        _programme(layout, k, section_of[k], cells.token_area[k], cells.choice[k], res.token_box.get(k), lines, listed)
         for k in sorted(cells.token_area, key=lambda k: (section_of[k], layout.tokens[k].index))
     ]
     for missing in res.missing:
         programmes.append(
             _missing_programme(
-                layout, missing.section, missing.area, missing.label, missing.box, missing.lacking, lines
+                layout, missing.section, missing.area, missing.label, missing.box, missing.lacking, lines, listed
             )
         )
     programmes.sort(key=lambda p: (section_index[p.section], p.source_ref.line or 0))
@@ -193,7 +197,14 @@ def _section_label(layout: Layout, s: int) -> str:
 
 
 def _programme(
-    layout: Layout, k: int, s: int, area: str, choice: Choice, box: int | None, lines: tuple[Line, ...]
+    layout: Layout,
+    k: int,
+    s: int,
+    area: str,
+    choice: Choice,
+    box: int | None,
+    lines: tuple[Line, ...],
+    listed: frozenset[str],
 ) -> ProgrammeFigure:
     token = layout.tokens[k]
     label = layout.labels[choice.label] if choice.label is not None else None
@@ -219,7 +230,7 @@ def _programme(
         direction = "before its section's heading" if nominal < s else "under the next section's heading"
         reasons.append(f"printed {direction}: placed by the section sums")
     reasons.append("section and area sums hold")
-    description, populations = _text(layout.token_text[k], lines)
+    description, populations = _text(layout.token_text[k], lines, listed)
     value = None if token.value == FUNDED else int(token.value) if token.value is not None else None
     return ProgrammeFigure(
         section=layout.sections[s].key,
@@ -244,12 +255,13 @@ def _missing_programme(
     box: int | None,
     lacking: int | None,
     lines: tuple[Line, ...],
+    listed: frozenset[str],
 ) -> ProgrammeFigure:
     label = layout.labels[n] if n is not None else None
     marker = layout.markers[box] if box is not None else None
     ref = label.ref if label is not None else marker.ref if marker is not None else layout.tokens[0].ref
     span = layout.label_text[n] if n is not None else (marker.index + 1, marker.index + 40) if marker else (0, 0)
-    description, populations = _text(span, lines)
+    description, populations = _text(span, lines, listed)
     if lacking is not None:
         evidence = f"the box prints no amount; its section adds up to {format_amount(lacking)} less than its table row"
     else:
@@ -269,10 +281,10 @@ def _missing_programme(
     )
 
 
-def _text(span: tuple[int, int], lines: tuple[Line, ...]) -> tuple[str, tuple[str, ...]]:
+def _text(span: tuple[int, int], lines: tuple[Line, ...], listed: frozenset[str]) -> tuple[str, tuple[str, ...]]:
     """The description (lines up to "Target populations") and the target populations."""
     start, end = span
-    found = target_populations(lines, start, end)
+    found = target_populations(lines, start, end, listed)
     stop = found[1] if found else end
     description = " ".join(line.text.strip() for line in lines[start:stop] if line.text.strip())
     return description, found[0] if found else ()

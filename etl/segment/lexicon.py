@@ -9,7 +9,8 @@ Everything after segmentation works with the classified items.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cache
 from importlib import resources
 from typing import Final, Literal
@@ -18,6 +19,7 @@ import regex
 
 from etl.errors import AmountUnparseable, InvalidFigure
 from etl.gazetteer import Gazetteer, normalize
+from etl.segment.words import FUNCTION_WORDS
 from etl.source import Line, SourceRef
 
 FUNDED: Final = "funded"
@@ -235,7 +237,113 @@ def match_country(
 def is_population(line: Line) -> bool:
     """A line of a "Target populations" list: short, no sentence, no heading or amount, on the same
     page and column as the list's heading."""
-    stripped = line.text.strip()
-    if not stripped or line.fresh or len(stripped) > POPULATION_CHARS or stripped.endswith("."):
+    return not line.fresh and _population_text(line.text)
+
+
+def _population_text(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped or len(stripped) > POPULATION_CHARS or stripped.endswith("."):
         return False
     return heading_kind(stripped) is None and parse_amount(stripped) is None
+
+
+def population_lines(
+    lines: Sequence[Line],
+    first: int,
+    end: int,
+    stop: Callable[[int], bool] = lambda k: False,
+    listed: frozenset[str] = frozenset(),
+) -> list[int]:
+    """The lines of a "Target populations" list whose items start at line `first`, before `end`:
+    short lines (`is_population`) up to a blank line or a new page or column, or a line `stop`
+    says is no item.
+
+    A list that a page break cuts goes on over the blank lines and the page's furniture (blanked
+    in the reading lines) when the next page's text lines are items the report lists elsewhere
+    (`listed`, from `listed_items`): an exporter's page of another size ends anywhere, inside a
+    list too, and the text after a list is the next programme's, short lines included."""
+    out: list[int] = []
+    k = first
+    while k < end:
+        if is_population(lines[k]) and not stop(k) and (_known(lines[k].text, listed) or _item_shaped(lines, k, end)):
+            out.append(k)
+            k += 1
+            continue
+        if _interleaved(lines, k, end, listed) and not stop(k + 1):
+            k += 1  # a line of the other column, between two of the list's items
+            continue
+        if lines[k].text.strip():
+            break  # no item: the list ends here
+        j = next((m for m in range(k, end) if lines[m].text.strip()), end)
+        if j >= end or not any(lines[m].fresh for m in range(k, j + 1)):
+            break  # a blank line, no page break: the list ends
+        if not _goes_on_listing(lines, j, end, stop, listed):
+            break
+        out.append(j)
+        k = j + 1
+    return out
+
+
+def _goes_on_listing(
+    lines: Sequence[Line], j: int, end: int, stop: Callable[[int], bool], listed: frozenset[str]
+) -> bool:
+    """The text at line j, the first after a page break inside a list, is more of the list: an item
+    the report lists elsewhere, or a block of lines (up to a blank one) each shaped as an item.
+    The text of another column or of the next programme does not go on the list ("border-related
+    health issues ..." / ... / "Equi-Health project.")."""
+    if stop(j) or not _population_text(lines[j].text):
+        return False
+    if _known(lines[j].text, listed):
+        return True
+    k = j
+    while k < end and lines[k].text.strip():
+        if stop(k) or not _population_text(lines[k].text) or not _item_shaped(lines, k, end):
+            return False
+        k += 1
+    return True
+
+
+_SENTENCE_INSIDE = regex.compile(r"[.;]\s+\S")
+
+
+def _item_shaped(lines: Sequence[Line], k: int, end: int) -> bool:
+    """A list item is a name, not a line of a sentence: it starts with no lower-case letter ("will
+    provide tuberculosis screening, ..."), holds no sentence's end ("... Ossetia. These mobile
+    centres"), ends with no comma or small word ("To address the ... challenges, the"), and the
+    line under it does not carry on its sentence in lower case ("IOM will give support and advice
+    on migration" / "topics in preparation ...")."""
+    text = lines[k].text.strip()
+    if text[:1].islower() or _SENTENCE_INSIDE.search(text) or text.endswith((",", ";", ":")):
+        return False
+    words = _WORDS.findall(text.casefold())
+    if words and words[-1] in FUNCTION_WORDS:
+        return False
+    below = lines[k + 1] if k + 1 < end else None
+    return below is None or below.fresh or not below.text.strip()[:1].islower()
+
+
+def _interleaved(lines: Sequence[Line], k: int, end: int, listed: frozenset[str]) -> bool:
+    """Line k is no item, yet the line under it is one the report lists elsewhere: two columns
+    read line by line into one ("Target populations" / "Abkhazia and South Ossetia. These mobile
+    centres" / "Governments and regional bodies" / "will provide tuberculosis screening, ...")."""
+    text = lines[k].text.strip()
+    if not text or lines[k].fresh or k + 1 >= end or heading_kind(text) is not None or parse_amount(text) is not None:
+        return False  # a structural line (the next list's "Target populations") is never skipped
+    return is_population(lines[k + 1]) and _known(lines[k + 1].text, listed)
+
+
+def _known(text: str, listed: frozenset[str]) -> bool:
+    return normalize(text) in listed
+
+
+def listed_items(lines: Sequence[Line], items: Collection[int]) -> frozenset[str]:
+    """The items (normalized) that two or more "Target populations" lists of a document print, as
+    read on one page: the report's own words for its target populations, which a list cut by a
+    page break may go on with. (A line read as an item once may be a sentence's.) A list ends at
+    the next of `items`, the lines that open a programme item (a label, a heading, an amount)."""
+    seen: Counter[str] = Counter()
+    for i, line in enumerate(lines):
+        if is_target_populations(line.text):
+            found = population_lines(lines, i + 1, len(lines), stop=items.__contains__)
+            seen.update({normalize(lines[k].text) for k in found})
+    return frozenset(item for item, lists in seen.items() if lists >= 2)

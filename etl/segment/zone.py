@@ -13,13 +13,13 @@ from etl.gazetteer import Gazetteer
 from etl.segment.lexicon import (
     Amount,
     is_marker,
-    is_population,
     is_regional_label,
     is_target_populations,
     joined,
     match_area,
     match_country,
     name_lines,
+    population_lines,
     read_amount,
 )
 from etl.source import Line, SourceRef
@@ -110,14 +110,12 @@ def _opens_box(items: list[ZoneItem], n: int) -> bool:
     return items[n + 1].index - (items[n].index + items[n].span) <= 2
 
 
-def target_populations(lines: tuple[Line, ...], start: int, end: int) -> tuple[tuple[str, ...], int] | None:
-    """The target populations listed under the first "Target populations" line in [start, end)."""
+def target_populations(
+    lines: tuple[Line, ...], start: int, end: int, listed: frozenset[str] = frozenset()
+) -> tuple[tuple[str, ...], int] | None:
+    """The target populations listed under the first "Target populations" line in [start, end)
+    (a list a page break cuts goes on with items of `listed`: `population_lines`)."""
     for i in range(start, end):
         if is_target_populations(lines[i].text):
-            found: list[str] = []
-            j = i + 1
-            while j < end and is_population(lines[j]):
-                found.append(lines[j].text.strip())
-                j += 1
-            return tuple(found), i
+            return tuple(lines[j].text.strip() for j in population_lines(lines, i + 1, end, listed=listed)), i
     return None
