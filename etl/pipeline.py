@@ -27,7 +27,7 @@ from etl.load import check_output, clear_stale, rows_to_table, write_tables
 from etl.load.package import descriptor_text, package_descriptor
 from etl.reconcile import rows_to_reconciliation
 from etl.reconcile.known import KnownDiscrepancies, load_known
-from etl.resolve import TIME_LIMIT, segments_to_figures
+from etl.resolve import TIME_LIMIT, segments_to_figures, segments_to_reading
 from etl.resolve.multiregional import multiregional_to_figures
 from etl.segment import document_to_segments
 from etl.segment.kind import document_to_kind
@@ -301,13 +301,14 @@ def document_to_rows(
         return
     info = document_to_report(doc)
     segments = document_to_segments(doc, gaz)
-    figures = segments_to_figures(segments, doc, gaz, time_limit, progress=progress, jobs=jobs)
+    reading = segments_to_reading(doc, segments)
+    figures = segments_to_figures(segments, doc, gaz, time_limit, progress=progress, jobs=jobs, reading=reading)
     if progress:
         progress("multiregional initiatives")
     part = segments.multiregional
     initiatives = multiregional_to_figures(part, doc.lines) if part is not None else []
     figures_to_rows(info, doc, figures, rows, initiatives)
-    account_to_rows(doc, appeal_to_account(doc, segments, figures, initiatives), rows, info.report_id)
+    account_to_rows(doc, appeal_to_account(doc, segments, figures, initiatives, reading), rows, info.report_id)
 
 
 def document_to_name(doc: Document) -> str:

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 import regex
 
 from etl.errors import Unaccounted
-from etl.resolve import item_lines, reading_lines
+from etl.resolve import Reading, segments_to_reading
 from etl.resolve.figures import RegionFigures
 from etl.resolve.multiregional import InitiativeFigure
 from etl.segment import RegionSegment, Segments
-from etl.segment.lexicon import NAME_LINES, is_target_populations, listed_items, parse_amount, population_lines
+from etl.segment.lexicon import NAME_LINES, is_target_populations, parse_amount, population_lines
 from etl.segment.project import ProjectSheet
 from etl.source import Document, Line
 from schemas.types import LineRole
@@ -73,14 +73,14 @@ def appeal_to_account(
     segments: Segments,
     regions: Iterable[RegionFigures],
     initiatives: Iterable[InitiativeFigure],
+    reading: Reading | None = None,
 ) -> Account:
     """Give every line of an appeal its role, and account for every amount-shaped token."""
     roles: dict[int, LineAccount] = {}
     first_region = min((r.where.table[0] for r in segments.regions), default=len(doc.lines))
-    reading = reading_lines(doc, segments)
-    listed = listed_items(reading, item_lines(segments))
+    reading = reading or segments_to_reading(doc, segments)
     for region in segments.regions:
-        _region_roles(doc, region, reading, listed, roles)
+        _region_roles(doc, region, reading.lines, reading.listed, roles)
     part = segments.multiregional
     if part is not None:
         for i in range(part.start, part.end):

@@ -33,6 +33,20 @@ class Laid:
     layout: Layout
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A report's lines as its programmes' text is read (`reading_lines`), and the items its lists
+    of target populations print (`listed_items`)."""
+
+    lines: tuple[Line, ...]
+    listed: frozenset[str]
+
+
+def segments_to_reading(doc: Document, segments: Segments) -> Reading:
+    lines = reading_lines(doc, segments)
+    return Reading(lines, listed_items(lines, item_lines(segments)))
+
+
 def item_lines(segments: Segments) -> frozenset[int]:
     """Every line of a region's programme sections that is part of an item (a heading, a label, a
     box line, an amount): where a programme's text ends."""
@@ -95,9 +109,11 @@ def segments_to_figures(
     time_limit: float = TIME_LIMIT,
     progress: Callable[[str], None] | None = None,
     jobs: int = 1,
+    reading: Reading | None = None,
 ) -> list[RegionFigures]:
     """Resolve every region of a report; with jobs > 1, regions are solved in parallel processes."""
-    lines = reading_lines(doc, segments)
+    reading = reading or segments_to_reading(doc, segments)
+    lines, listed = reading.lines, reading.listed
     laid = segments_to_layouts(segments, doc, gaz, lines)
     examples = []
     for item in laid:
@@ -107,7 +123,6 @@ def segments_to_figures(
         for n, area in clean_boxes(items):
             examples.append((area, text_words(lines, spans[items[n].index])))
     model = examples_to_model(examples)
-    listed = listed_items(lines, item_lines(segments))
     tasks = [(item, model, lines, listed, time_limit) for item in laid]
     if jobs > 1 and len(laid) > 1 and "fork" in multiprocessing.get_all_start_methods():
         global _SHARED
