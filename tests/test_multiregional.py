@@ -337,6 +337,21 @@ def test_a_page_that_ends_anywhere_changes_no_figure(name: str) -> None:
         assert (_said(got), _groups(got)) == (_said(want), _groups(want)), f"a page break before line {at + 1}"
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "opening"), [(31900, 31927, "Centres"), (32222, 32245, "Development\u2019s")]
+)
+def test_a_page_that_ends_in_text_printed_a_word_a_line_goes_on(first: int, last: int, opening: str) -> None:
+    """2015 prints justified lines a word a line ("Regional" / "Offices," / "Administrative" /
+    "Centres" / "and" / "Headquarters;"). A page that ends inside them leaves a word alone at the top
+    of the next: it goes on with the text, it opens no title ("Centres" took PRIMA's USD 150,000)."""
+    lines = RAW.read_text(encoding="utf-8").split("\n")[first - 1 : last]
+    at = lines.index(opening)
+    want = _said(document_to_initiatives(_document("", *lines), _report_furniture()))
+    for page in (["", "\f" + lines[at]], ["\f" + lines[at]]):
+        paged = [*lines[:at], *page, *lines[at + 1 :]]
+        assert _said(document_to_initiatives(_document("", *paged), _report_furniture())) == want
+
+
 def test_a_title_over_three_lines_like_the_one_before() -> None:
     said = _said(_figures("multiregional_titles_alike_over_three_lines"))
     older = "Multi-country Research Study on Older Displaced People\u2019s Access to Health Care in Humanitarian"

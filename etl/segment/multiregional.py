@@ -204,9 +204,7 @@ def _part_in(
     )
 
 
-def _classify(
-    lines: tuple[Line, ...], start: int, end: int, furniture: Furniture | None = None
-) -> MultiregionalText:
+def _classify(lines: tuple[Line, ...], start: int, end: int, furniture: Furniture | None = None) -> MultiregionalText:
     skipped = frozenset(k for k in range(start, end) if _chrome(lines[k].text, k, furniture))
     groups, i = _bullet_groups(lines, start + 1, end, skipped)
     headings: list[Heading] = []
@@ -359,7 +357,8 @@ def _goes_on(
 ) -> bool:
     """A line that looks like a title after text broken off mid-sentence (only blank lines and page
     furniture between) whose first word follows the text's last word elsewhere in the part, or
-    after a comma, a semicolon, a small word or a possessive: the sentence goes on ("... lead agency of the
+    after a comma, a semicolon, a small word or a possessive, or a word alone on its line after a
+    line of one word (text printed a word a line): the sentence goes on ("... lead agency of the
     Camp" / "Coordination and Camp Management (CCCM)"), no title starts."""
     if body or not blocks:
         return False  # no break: a text line before it
@@ -372,6 +371,8 @@ def _goes_on(
     if before.endswith((",", ";", "\u2019s", "'s")) or _ends_open(before):
         return True  # "... Monitoring Centre," / "UNHCR, the International ..."; "... of the" / "United States ..."
     last, first = _words_of(before), _words_of(lines[i].text)
+    if len(before.split()) == 1 and len(lines[i].text.split()) == 1:
+        return True  # text printed a word a line, cut by the break: "Offices," / "Administrative" / "Centres"
     return bool(last and first) and pairs[(last[-1], first[0])] > 0
 
 
