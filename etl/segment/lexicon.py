@@ -98,6 +98,7 @@ def is_heading(text: str, kind: HeadingKind) -> bool:
     return heading_key(text) in _wording()[kind]
 
 
+@cache
 def heading_kind(text: str) -> HeadingKind | None:
     """Which structural heading a line is, if any."""
     key = heading_key(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from etl.gazetteer import Gazetteer
+from etl.gazetteer import Gazetteer, normalize
 from etl.segment.lexicon import (
     Amount,
     is_marker,
@@ -21,6 +21,7 @@ from etl.segment.lexicon import (
     name_lines,
     population_lines,
     read_amount,
+    strip_heading,
 )
 from etl.source import Line, SourceRef
 
@@ -72,6 +73,9 @@ def lines_to_zone(lines: tuple[Line, ...], start: int, end: int, countries: froz
             items.append(ZoneItem("heading", i, 1, text, line.ref, section=REGIONAL))
             i += 1
             continue
+        if not _may_name(text, gaz):
+            i += 1  # most lines: neither a name nor its first part (what match_area and match_country try first)
+            continue
         at = name_lines(lines, i, end)
         window = [lines[k].text for k in at]
         areas, span = match_area(window, gaz)
@@ -86,6 +90,12 @@ def lines_to_zone(lines: tuple[Line, ...], start: int, end: int, countries: froz
             continue
         i += 1
     return ZoneText(start, end, tuple(_one_heading_each(items, lines)))
+
+
+def _may_name(text: str, gaz: Gazetteer) -> bool:
+    """The line alone is an area's or a country's name, or the first part of one."""
+    area, country = normalize(text), normalize(strip_heading(text))
+    return area in gaz.area_keys or country in gaz.country_keys or area in gaz.prefixes or country in gaz.prefixes
 
 
 def _one_heading_each(items: list[ZoneItem], lines: tuple[Line, ...]) -> list[ZoneItem]:
