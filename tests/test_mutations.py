@@ -101,3 +101,15 @@ def test_a_missing_heading_goes_by_the_alphabet_of_the_others(expected: Figures)
     mutation = Mutation("country_heading", "deleted", at + 1, "")
     outcome = judge(mutation, "\n".join(apply(LINES, mutation)), expected)
     assert outcome.verdict == "same", outcome.detail
+
+
+def test_a_missing_heading_does_not_start_at_a_regional_text_naming_its_country(expected: Figures) -> None:
+    """AUSTRIA's heading left out: the regional programme under "Regional Programmes" whose text
+    names fourteen of the region's countries, Austria among them ("... conducted in Austria,
+    Belgium, Italy and Spain"), stays regional. Austria's section was taken to start at it: the
+    region's 1,000,000 went to Austria and Austria's "Funded" to the regional row, every sum still
+    holding."""
+    at = next(n for n, line in enumerate(LINES) if line.strip() == "AUSTRIA")
+    mutation = Mutation("country_heading", "deleted", at + 1, "")
+    outcome = judge(mutation, "\n".join(apply(LINES, mutation)), expected)
+    assert outcome.verdict == "same", outcome.detail

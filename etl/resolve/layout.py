@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import regex
 
 from etl.gazetteer import Gazetteer, area_order, normalize
+from etl.resolve.prices import NAMED_MANY
 from etl.segment.lexicon import FUNDED, Amount, strip_heading
 from etl.segment.table import TableLabel, TableText
 from etl.segment.zone import REGIONAL, ZoneItem, ZoneText
@@ -183,7 +184,7 @@ def _starts(
         after = starts[-1][0] if starts else -1
         limit = next((s.heading.index for s in sections[n + 1 :] if s.heading is not None), None)
         inside = [k for k, t in enumerate(tokens) if t.index > after and (limit is None or t.index < limit)]
-        named = next((k for k in inside if n in mentions[k] and (n - 1) not in mentions[k]), None)
+        named = next((k for k in inside if _names_only_few(mentions[k], n)), None)
         if named is not None:
             starts.append((_box_start(boxes, tokens[named].index), n))
             continue
@@ -192,6 +193,13 @@ def _starts(
             starts.append((reset, n))
     starts.sort()
     return starts
+
+
+def _names_only_few(mentions: frozenset[int], n: int) -> bool:
+    """A text naming section n's country, not the previous section's, and few others: a regional
+    programme's text that lists the countries it reaches ("... Austria, Belgium, Italy and Spain")
+    starts no country's section (the same rule as the prices' `NAMED_MANY`)."""
+    return n in mentions and (n - 1) not in mentions and len(mentions) < NAMED_MANY
 
 
 def _box_start(boxes: list[ZoneItem], index: int) -> int:

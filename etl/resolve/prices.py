@@ -15,6 +15,7 @@ OFF_ROW = 100  # a label and an amount printed on one row (a PDF's table) paired
 ASTRAY = 50  # an amount outside its nominal section, per amount it passes on the way out
 NAMED = 35  # the text after the amount names the country of the section it goes to
 NAMED_ONLY = 150  # ... and of no other section it could go to
+NAMED_MANY = 3  # a text that names this many of the region's countries is about the region: no evidence
 LOST_TOTAL = OFF_ROW  # an amount taken for the total of a column whose 'Total' label was not read
 UNPRINTED = 10_000  # a box whose amount is printed nowhere, or a table that does not add up
 MISPRINTED = 5_000  # ... and more for a section whose table row its programmes do not explain

@@ -28,6 +28,7 @@ from etl.resolve.prices import (
     LOST_TOTAL,
     MISPRINTED,
     NAMED,
+    NAMED_MANY,
     NAMED_ONLY,
     OFF_ROW,
     TABLE_LINE,
@@ -38,7 +39,6 @@ from etl.resolve.solver import Expr, Model, Outcome, Var
 from etl.segment.lexicon import FUNDED, MAX_USD, NAME_LINES
 from etl.source import SourceRef
 
-NAMED_MANY = 3  # a text that names this many of the region's countries is about the region: no evidence
 MAX_UNPRINTED = 3  # boxes the relaxed model may leave without a printed amount
 RELAXED_LIMIT = 5.0  # seconds for the relaxed model before the lenient plan
 TOTALS_PRINTED = 2  # a table prints its total under each of its two columns
