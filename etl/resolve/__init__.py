@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from etl.errors import Truncated, in_worker
-from etl.gazetteer import Gazetteer
+from etl.gazetteer import Gazetteer, load_gazetteer
 from etl.resolve.figures import RegionFigures, resolution_to_figures
 from etl.resolve.layout import Layout, amount_value, table_and_zone_to_layout
 from etl.resolve.region import layout_to_resolution
@@ -20,7 +20,7 @@ from etl.resolve.textmodel import TextModel, clean_boxes, examples_to_model, tex
 from etl.segment import Segments
 from etl.segment.lexicon import format_amount, listed_items
 from etl.segment.regions import RegionText
-from etl.segment.zone import REGIONAL
+from etl.segment.zone import REGIONAL, ZoneText
 from etl.source import Document, Line
 from etl.workers import map_in_processes
 
@@ -31,6 +31,7 @@ TIME_LIMIT = 20.0  # seconds per solve; a region needs two solves, a few more if
 class Laid:
     region: RegionText
     layout: Layout
+    zone: ZoneText | None = None  # what the layout was made from, to lay it out again
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,7 @@ def segments_to_layouts(
         layout = table_and_zone_to_layout(region.where.region_id, region.table, region.zone, lines, gaz)
         if region.where.open_end:
             _refuse_cut_off(doc, region.where, layout)
-        laid.append(Laid(region.where, layout))
+        laid.append(Laid(region.where, layout, region.zone))
     return laid
 
 
@@ -156,4 +157,33 @@ def _resolve(
     item: Laid, model: TextModel, lines: tuple[Line, ...], listed: frozenset[str], time_limit: float
 ) -> RegionFigures:
     resolution = layout_to_resolution(item.layout, model, lines, time_limit)
+    if not resolution.solved and not resolution.timed_out:
+        for layout in _placed_otherwise(item, lines):
+            again = layout_to_resolution(layout, model, lines, time_limit)
+            if again.solved:
+                resolution = again
+                break
     return resolution_to_figures(resolution, item.region.name, item.region.name_ref, lines, listed)
+
+
+def _placed_otherwise(item: Laid, lines: tuple[Line, ...]) -> Iterator[Layout]:
+    """The region laid out again with a section whose heading is not printed placed in the alphabet
+    by another name of its country: a report keeps a renamed country where its old name sorted
+    ("Cabo Verde" after CAMEROON, where "Cape Verde" goes). Tried, one section and one name at a
+    time, only when the sums rule out the first placement."""
+    if item.zone is None:
+        return
+    gaz = load_gazetteer()
+    layout = item.layout
+    seen = {tuple(s.key for s in layout.sections)}
+    for section in layout.sections:
+        if section.heading is not None or section.key == REGIONAL:
+            continue
+        for name in sorted(k for k, iso3 in gaz.country_keys.items() if iso3 == section.key):
+            again = table_and_zone_to_layout(
+                layout.region_id, layout.table, item.zone, lines, gaz, sorted_as={section.key: name}
+            )
+            order = tuple(s.key for s in again.sections)
+            if order not in seen:
+                seen.add(order)
+                yield again

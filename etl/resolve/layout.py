@@ -63,10 +63,17 @@ class Layout:
 
 
 def table_and_zone_to_layout(
-    region_id: str, table: TableText, zone: ZoneText, lines: tuple[Line, ...], gaz: Gazetteer
+    region_id: str,
+    table: TableText,
+    zone: ZoneText,
+    lines: tuple[Line, ...],
+    gaz: Gazetteer,
+    sorted_as: dict[str, str] | None = None,
 ) -> Layout:
-    """Order the sections, rank the items, read what follows each and give each its nominal section."""
-    sections = _ordered_sections(table, zone)
+    """Order the sections, rank the items, read what follows each and give each its nominal section
+    (`sorted_as`: a section whose heading is not printed goes in the alphabet by this name of its
+    country rather than by its table row's)."""
+    sections = _ordered_sections(table, zone, sorted_as or {})
     items = zone.items
     tokens = tuple(i for i in items if i.kind == "amount")
     labels = tuple(i for i in items if i.kind == "label")
@@ -108,7 +115,7 @@ def amount_value(value: Amount | None) -> int:
     return 0 if value is None or value == FUNDED else int(value)
 
 
-def _ordered_sections(table: TableText, zone: ZoneText) -> tuple[Section, ...]:
+def _ordered_sections(table: TableText, zone: ZoneText, sorted_as: dict[str, str]) -> tuple[Section, ...]:
     """The region's sections in the order the text prints them: by their headings; a section whose
     heading is not printed goes where its name falls among the others when they stand in
     alphabetical order (a report lists its countries alphabetically), else after the table row
@@ -138,7 +145,7 @@ def _ordered_sections(table: TableText, zone: ZoneText) -> tuple[Section, ...]:
             # order: a country printed under another name ("Kosovo" listed as "UNSC resolution 1244-
             # administered Kosovo") is out of that order and places nothing
             names = [_sort_key(s.heading.text if s.heading else s.label) for s in order]
-            below = [m for m in _in_order(names, order) if names[m] < _sort_key(row.text)]
+            below = [m for m in _in_order(names, order) if names[m] < _sort_key(sorted_as.get(row.key, row.text))]
             first = next((m for m, s in enumerate(order) if s.key != REGIONAL), len(order))
             at = below[-1] + 1 if below else first
         else:
