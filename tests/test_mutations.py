@@ -124,3 +124,37 @@ def test_a_missing_heading_of_a_renamed_country_goes_where_another_of_its_names_
     mutation = Mutation("country_heading", "deleted", at + 1, "")
     outcome = judge(mutation, "\n".join(apply(LINES, mutation)), expected)
     assert outcome.verdict == "same", outcome.detail
+
+
+def _page(number: int) -> list[str]:
+    """A page break as pdfminer writes it: the footer, the page number, the next page's header."""
+    return ["", "Migration Initiatives 2015", "", str(number), "\fIOM appeal 2015", ""]
+
+
+def _break_inside(lines: list[str], first: str, second: str) -> list[str]:
+    """Pages of 61 lines, and a page break between every line `first` and the line `second`
+    right after it."""
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        if n and n % 61 == 0:
+            out += _page(len(out) // 61)
+        out.append(line)
+        if line.strip() == first and n + 1 < len(lines) and lines[n + 1].strip() == second:
+            out += _page(len(out) // 61)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Funding requirements for", "Asia and the Pacific"),  # a region's title: "Migration Initiatives 2015" named it
+        ("Labour Migration and Human", "Development"),  # an area label: the amount lost its label
+    ],
+)
+def test_a_page_that_ends_inside_a_name_printed_over_two_lines(first: str, second: str, expected: Figures) -> None:
+    """A page of another size ends between a name's two lines: the footer, the page number and the
+    next page's header stand between them. The name is read across them, as a reader reads it."""
+    lines = _break_inside(LINES, first, second)
+    assert len(lines) > len(LINES) + 6 * (len(LINES) // 61)
+    outcome = judge(Mutation("export", f"break inside {first!r}", 0, ""), "\n".join(lines), expected)
+    assert outcome.verdict == "same", outcome.detail

@@ -156,3 +156,12 @@ def test_pages_that_end_inside_lists_change_no_programme(built_2015: tuple[Path,
     assert set(got) == set(want)
     differ = sorted(k for k in want if (list(got[k][0]), got[k][1]) != (list(want[k][0]), want[k][1]))
     assert not differ, differ[:5]
+
+
+def test_a_bare_form_feed_inside_a_list_goes_on_with_the_reports_own_items() -> None:
+    """A page break with no blank line and no furniture (a bare form feed before the next line):
+    the next page opens with an item the report lists elsewhere, the list goes on."""
+    text = "Target populations\nGovernments and regional bodies\n\fMigrants and vulnerable populations\n\nAVRR\n"
+    assert _items(text) == ["Governments and regional bodies", "Migrants and vulnerable populations"]
+    other = "Target populations\nGovernments and regional bodies\n\fIOM will support the Government\n"
+    assert _items(other) == ["Governments and regional bodies"]

@@ -170,6 +170,8 @@ def _region_roles(
                 section = item.section
             kind = _ITEM_ROLES[item.kind]
             for k in range(i, i + item.span):
+                if doc.lines[k].text.strip() and not reading[k].text:
+                    continue  # page furniture inside a name printed over a page break: its own role
                 roles[k] = LineAccount(k, kind, rid, section)
             i += item.span
             continue

@@ -189,19 +189,41 @@ def name_spans(texts: Sequence[str]) -> Iterator[tuple[int, str]]:
         yield span, joined(texts, span)
 
 
-def name_lines(lines: tuple[Line, ...], start: int, end: int) -> list[int]:
+def name_lines(lines: tuple[Line, ...], start: int, end: int, furniture: Collection[int] = frozenset()) -> list[int]:
     """The lines a name starting at line `start` may be printed over: the first NAME_LINES text
     lines from it, each at most one blank line after the one before (an exporter that writes a
     blank line after every line, or each line as a block of its own: "Labour Migration and Human",
-    "", "Development"). `match_area` and `match_country` read one line alone first, so a name whole
+    "", "Development"), or after a page break: the page's furniture and the blank lines around it
+    (`paged_over`: "Labour Migration and Human" / "", footer, "", page number, header, "" /
+    "Development"). `match_area` and `match_country` read one line alone first, so a name whole
     on its line is not run on into the next."""
     out = [start]
     k = start + 1
-    while len(out) < NAME_LINES and k < end and k - out[-1] <= 2:
+    while len(out) < NAME_LINES and k < end:
+        k = paged_over(lines, k, end, furniture)
+        if k >= end or (k - out[-1] > 2 and not _furniture_between(out[-1], k, furniture)):
+            break
         if lines[k].text.strip():
             out.append(k)
         k += 1
     return out
+
+
+def paged_over(lines: Sequence[Line], k: int, end: int, furniture: Collection[int]) -> int:
+    """Line k, or, where a page break's furniture starts there (among blank lines), the first line
+    after it. A break shows: a page number, or a line that opens a page (a running header or
+    footer alone may be a title's or a name's own line, as a region's name runs as a header)."""
+    j, seen, broke = k, False, False
+    while j < end and (j in furniture or not lines[j].text.strip()):
+        if j in furniture:
+            seen = True
+            broke = broke or lines[j].fresh or lines[j].text.strip().isdigit()
+        j += 1
+    return j if seen and broke else k
+
+
+def _furniture_between(a: int, b: int, furniture: Collection[int]) -> bool:
+    return any(k in furniture for k in range(a + 1, b))
 
 
 def joined(texts: Sequence[str], span: int) -> str:
@@ -272,6 +294,10 @@ def population_lines(
             continue
         if _interleaved(lines, k, end, listed) and not stop(k + 1):
             k += 1  # a line of the other column, between two of the list's items
+            continue
+        if lines[k].fresh and not stop(k) and _population_text(lines[k].text) and _known(lines[k].text, listed):
+            out.append(k)  # a page or column that starts with one of the report's own items goes on with the list
+            k += 1
             continue
         if lines[k].text.strip():
             break  # no item: the list ends here

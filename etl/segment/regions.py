@@ -15,7 +15,7 @@ of the target populations of its last box.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from etl.errors import NotAReport, RegionMissing, TableUnreadable, Unaccounted
@@ -32,6 +32,7 @@ from etl.segment.lexicon import (
     match_area,
     match_country,
     name_spans,
+    paged_over,
     parse_amount,
     phrasings,
     strip_heading,
@@ -103,9 +104,10 @@ def _title_prefix(text: str, title: frozenset[str]) -> int:
     return 0
 
 
-def document_to_regions(doc: Document, gaz: Gazetteer) -> list[RegionText]:
+def document_to_regions(doc: Document, gaz: Gazetteer, furniture: Collection[int] = frozenset()) -> list[RegionText]:
     """Find every regional funding table and the programme sections that follow it, up to the
-    multiregional part."""
+    multiregional part (`furniture`: the lines that are page furniture, which a title's name is
+    read across: "Funding requirements for" / footer, page number, header / "Asia and the Pacific")."""
     lines = doc.lines
     tables = _tables(table_marks(lines), lines)
     part = find_multiregional(lines, tables[-1].last) if tables else None
@@ -123,7 +125,7 @@ def document_to_regions(doc: Document, gaz: Gazetteer) -> list[RegionText]:
         next_start = tables[n + 1].first() if n + 1 < len(tables) else end
         table_end = _table_end(lines, table.last, next_start, gaz)
         zone_end = _zone_end(lines, table_end, next_start, gaz)
-        title, (region_id, name, ref, curated) = _region_name(lines, table, start, previous_end, gaz)
+        title, (region_id, name, ref, curated) = _region_name(lines, table, start, previous_end, gaz, furniture)
         open_end = n + 1 == len(tables) and end == len(lines)
         headings = tuple(i for i, kind in table.marks if kind != "region_title")
         regions.append(
@@ -276,13 +278,18 @@ def _population_end(lines: tuple[Line, ...], i: int, limit: int, gaz: Gazetteer)
 
 
 def _region_name(
-    lines: tuple[Line, ...], table: _Table, start: int, previous_end: int, gaz: Gazetteer
+    lines: tuple[Line, ...],
+    table: _Table,
+    start: int,
+    previous_end: int,
+    gaz: Gazetteer,
+    furniture: Collection[int] = frozenset(),
 ) -> tuple[tuple[int, ...], tuple[str, str, SourceRef, bool]]:
     """The region a table belongs to and the lines of its title: the name its "Funding requirements
     for" title prints, else the last region name printed before the table."""
     first = table.first(titles=False)
     for i in sorted(table.titles, key=lambda t: abs(t - first)):
-        found = _titled(lines, i, gaz)
+        found = _titled(lines, i, gaz, furniture)
         if found:
             return found
     for i in range(start - 1, previous_end - 1, -1):
@@ -298,15 +305,25 @@ def _region_name(
 
 
 def _titled(
-    lines: tuple[Line, ...], i: int, gaz: Gazetteer
+    lines: tuple[Line, ...], i: int, gaz: Gazetteer, furniture: Collection[int] = frozenset()
 ) -> tuple[tuple[int, ...], tuple[str, str, SourceRef, bool]] | None:
-    """The region a title names: on the title's own line, or on the lines after it."""
+    """The region a title names: on the title's own line, or on the lines after it (over a page's
+    furniture: a page may end inside the title)."""
     taken = _title_prefix(lines[i].text, phrasings("region_title"))
     if taken:
         rest = _rest_of_title(lines[i].text, taken)
         return (i,), _named(rest, lines[i].ref, gaz)
-    following = [k for k in range(i + 1, min(i + 1 + NAME_LINES + 2, len(lines))) if lines[k].text.strip()]
-    following = following[:NAME_LINES]
+    following: list[int] = []
+    looked = 0  # lines looked at past the title, a page break's furniture not counted
+    k = i + 1
+    while k < len(lines) and len(following) < NAME_LINES and looked < NAME_LINES + 2:
+        k = paged_over(lines, k, len(lines), furniture)
+        if k >= len(lines):
+            break
+        looked += 1
+        if lines[k].text.strip():
+            following.append(k)
+        k += 1
     for span, name in name_spans([lines[k].text for k in following]):
         if gaz.region(name):
             return (i, *following[:span]), _named(name, lines[following[0]].ref, gaz)

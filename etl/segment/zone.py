@@ -6,6 +6,7 @@ table, so a country named in prose elsewhere cannot open a section.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -50,8 +51,17 @@ class ZoneText:
     items: tuple[ZoneItem, ...]
 
 
-def lines_to_zone(lines: tuple[Line, ...], start: int, end: int, countries: frozenset[str], gaz: Gazetteer) -> ZoneText:
-    """Classify the lines of a region's programme sections into items."""
+def lines_to_zone(
+    lines: tuple[Line, ...],
+    start: int,
+    end: int,
+    countries: frozenset[str],
+    gaz: Gazetteer,
+    furniture: Collection[int] = frozenset(),
+) -> ZoneText:
+    """Classify the lines of a region's programme sections into items (`furniture`: the page's
+    furniture, which a name printed over two lines is read across: "Labour Migration and Human" /
+    footer, page number, header / "Development")."""
     items: list[ZoneItem] = []
     i = start
     while i < end:
@@ -76,7 +86,7 @@ def lines_to_zone(lines: tuple[Line, ...], start: int, end: int, countries: froz
         if not _may_name(text, gaz):
             i += 1  # most lines: neither a name nor its first part (what match_area and match_country try first)
             continue
-        at = name_lines(lines, i, end)
+        at = name_lines(lines, i, end, furniture)
         window = [lines[k].text for k in at]
         areas, span = match_area(window, gaz)
         if span:
