@@ -203,14 +203,20 @@ EXPORTS: dict[str, Callable[[list[str]], str]] = {
     # of groups, between "USD" and its digits (pdfminer: a blank line, a form feed before the next page)
     "page_ends_anywhere": lambda lines: _paged(lines, every=57, blank=True),
     "form_feed_every_43_lines": lambda lines: _paged(lines, every=43, blank=False),
+    # pdfminer's whole page break: the footer, the page number and the next page's header between
+    # blank lines, every 53 lines: inside names over two lines, lists, titles
+    "furniture_every_53_lines": lambda lines: _paged(lines, every=53, blank=True, furniture=True),
 }
 
 
-def _paged(lines: list[str], every: int, blank: bool) -> str:
-    """The lines with a page break before every `every`-th line, whatever it holds."""
+def _paged(lines: list[str], every: int, blank: bool, furniture: bool = False) -> str:
+    """The lines with a page break before every `every`-th line, whatever it holds (with the
+    page's footer, number and the next page's header, as pdfminer writes them, if `furniture`)."""
     out: list[str] = []
     for n, line in enumerate(lines):
-        if n and n % every == 0:
+        if n and n % every == 0 and furniture:
+            out += ["", "Migration Initiatives 2015", "", str(n // every), "\fIOM appeal 2015", "", line.lstrip()]
+        elif n and n % every == 0:
             out += ["", "\f" + line] if blank else ["\f" + line]
         else:
             out.append(line)

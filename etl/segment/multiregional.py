@@ -241,7 +241,7 @@ def _classify(lines: tuple[Line, ...], start: int, end: int, furniture: Furnitur
             i += span
             previous_blank = True
             continue
-        span = _title_span(lines, i, end, width, skipped) if previous_blank else 0
+        span = _title_span(lines, i, end, width, skipped, pairs) if previous_blank else 0
         if span and (
             _goes_on(lines, i, pairs, skipped, blocks, body) or _named_again(lines[i].text, headings, blocks, body)
         ):
@@ -655,7 +655,12 @@ def _chrome(text: str, i: int, furniture: Furniture | None) -> bool:
 
 
 def _title_span(
-    lines: tuple[Line, ...], i: int, end: int, width: float = 0.0, skipped: frozenset[int] = frozenset()
+    lines: tuple[Line, ...],
+    i: int,
+    end: int,
+    width: float = 0.0,
+    skipped: frozenset[int] = frozenset(),
+    pairs: Counter[tuple[str, str]] | None = None,
 ) -> int:
     """How many lines (one to four) a title starting at line i runs over; 0 if none starts there.
 
@@ -676,7 +681,7 @@ def _title_span(
         repeated = set(_content(lines[j].text))
         if repeated and repeated <= words:
             break  # the text starts by naming the initiative again
-        if (j != k or lines[j].fresh) and not _goes_over(lines, rows, j, end, skipped, words | repeated):
+        if (j != k or lines[j].fresh) and not _goes_over(lines, rows, j, end, skipped, words | repeated, pairs):
             break  # two titles stacked, the page breaking between them
         words |= repeated
         rows.append(j)
@@ -695,16 +700,26 @@ def _title_span(
 
 
 def _goes_over(
-    lines: tuple[Line, ...], rows: list[int], j: int, end: int, skipped: frozenset[int], words: set[str]
+    lines: tuple[Line, ...],
+    rows: list[int],
+    j: int,
+    end: int,
+    skipped: frozenset[int],
+    words: set[str],
+    pairs: Counter[tuple[str, str]] | None = None,
 ) -> bool:
     """A title goes on across a page break at line j when it breaks open ("... on Data and" /
     "Research", "... Reducing Risks" / "of Population Displacement") or one side of the break is a
     single line ("Humanitarian Assistance to Stranded" / "Migrants"; a line naming the title's
-    words again is its text): two titles stacked take two lines each at least (STACKED_LINES),
+    words again is its text), or the words at the break join elsewhere in the part ("health
+    needs"): two titles stacked take two lines each at least (STACKED_LINES),
     "Second-level Training Course on / International Migration Law" over "Comparative Analysis of
     Legislation and / Identification of Good Practices"."""
     if _ends_open(lines[rows[-1]].text) or lines[j].text.strip()[:1].islower() or len(rows) == 1:
         return True
+    last, first = _words_of(lines[rows[-1]].text), _words_of(lines[j].text)
+    if pairs and last and first and pairs[(last[-1], first[0])]:
+        return True  # its words join elsewhere in the part ("... Understanding of Health" / "Needs of ...")
     k = j + 1
     more = k < end and k not in skipped and lines[k].text.strip() and not lines[k].fresh
     if not more or set(_content(lines[k].text)) <= words:
