@@ -352,6 +352,26 @@ def test_a_page_that_ends_in_text_printed_a_word_a_line_goes_on(first: int, last
         assert _said(document_to_initiatives(_document("", *paged), _report_furniture())) == want
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "ending"),
+    [
+        (31541, 31660, "Change"),  # "Regional Trainings Workshops on ... Climate Change" / "Atlas of ..."
+        (31849, 31875, "Enhance Understanding of Health"),  # "... of Health" / "Needs of Trafficked Persons ..."
+    ],
+)
+def test_a_page_that_ends_between_title_lines_with_its_furniture(first: int, last: int, ending: str) -> None:
+    """pdfminer's whole page break (footer, page number, next page's header) after a title's line:
+    two titles stacked stay two ("Atlas of Environmental Migration", whose text names it alone,
+    took the 100,000 of the workshops above it), one title goes on ("Understanding of Health" /
+    "Needs of ...": the words join in the part's text)."""
+    lines = RAW.read_text(encoding="utf-8").split("\n")[first - 1 : last]
+    at = lines.index(ending) + 1
+    page = ["", "Migration Initiatives 2015", "", "671", "\fMigration Initiatives 2015", ""]
+    want = _said(document_to_initiatives(_document("", *lines), _report_furniture()))
+    paged = [*lines[:at], *page, *lines[at:]]
+    assert _said(document_to_initiatives(_document("", *paged), _report_furniture())) == want
+
+
 def test_a_title_over_three_lines_like_the_one_before() -> None:
     said = _said(_figures("multiregional_titles_alike_over_three_lines"))
     older = "Multi-country Research Study on Older Displaced People\u2019s Access to Health Care in Humanitarian"

@@ -681,7 +681,7 @@ def _title_span(
         repeated = set(_content(lines[j].text))
         if repeated and repeated <= words:
             break  # the text starts by naming the initiative again
-        if (j != k or lines[j].fresh) and not _goes_over(lines, rows, j, end, skipped, words | repeated, pairs):
+        if (j != k or lines[j].fresh) and not _goes_over(lines, rows, j, end, skipped, words, pairs):
             break  # two titles stacked, the page breaking between them
         words |= repeated
         rows.append(j)
@@ -712,7 +712,9 @@ def _goes_over(
     "Research", "... Reducing Risks" / "of Population Displacement") or one side of the break is a
     single line ("Humanitarian Assistance to Stranded" / "Migrants"; a line naming the title's
     words again is its text), or the words at the break join elsewhere in the part ("health
-    needs"): two titles stacked take two lines each at least (STACKED_LINES),
+    needs"). A line after the break whose text names it, and nothing of the lines before, is a
+    title of its own ("... Climate Change" / "Atlas of Environmental Migration" / "The Atlas of
+    Environmental Migration will be ..."). Two titles stacked take two lines each at least (STACKED_LINES),
     "Second-level Training Course on / International Migration Law" over "Comparative Analysis of
     Legislation and / Identification of Good Practices"."""
     if _ends_open(lines[rows[-1]].text) or lines[j].text.strip()[:1].islower() or len(rows) == 1:
@@ -722,8 +724,11 @@ def _goes_over(
         return True  # its words join elsewhere in the part ("... Understanding of Health" / "Needs of ...")
     k = j + 1
     more = k < end and k not in skipped and lines[k].text.strip() and not lines[k].fresh
-    if not more or set(_content(lines[k].text)) <= words:
+    named, after = set(_content(lines[k].text)), set(_content(lines[j].text))
+    if not more or (named <= words | after and named & (words - after)):
         return True  # the text starts under it, naming the title again ("The Maps on Migration, ...")
+    if len(named & after) >= 2 and not named & (words - after):
+        return False  # the text under it names it alone: a title of its own ("Atlas of Environmental Migration")
     return not _is_title_line(lines[k].text, continuation=True, last=False)
 
 
