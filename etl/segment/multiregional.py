@@ -564,11 +564,16 @@ def _bullet_groups(
     lines: tuple[Line, ...], i: int, end: int, skipped: frozenset[int] = frozenset()
 ) -> tuple[list[str], int]:
     """The group names of the bullet list under the title, and the line after the list. The list
-    goes on across a page break; so does an item wrapped there ("• Operations, Emergencies and" /
-    "Post-Crisis")."""
+    may open the page after the title's and goes on across a page break; so does an item wrapped
+    there ("• Operations, Emergencies and" / "Post-Crisis")."""
     groups: list[str] = []
-    while i < end and not lines[i].text.strip():
-        i += 1
+    first = i
+    while i < end and (i in skipped or not lines[i].text.strip()):
+        i += 1  # a page may end under the title: the list opens the next
+    if i >= end or not lines[i].text.strip().startswith("•"):
+        i = first  # no list: what follows the title is read from its first line
+        while i < end and not lines[i].text.strip():
+            i += 1
     while i < end and lines[i].text.strip().startswith("•"):
         name = lines[i].text.strip().lstrip("•").strip()
         i += 1
