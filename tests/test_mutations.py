@@ -151,6 +151,7 @@ def _break_inside(lines: list[str], first: str, second: str) -> list[str]:
         ("Funding requirements for", "Asia and the Pacific"),  # a region's title: "Migration Initiatives 2015" named it
         ("Labour Migration and Human", "Development"),  # an area label: the amount lost its label
         ("multiregional INITIATIVES", "\u2022 International Partnerships at the"),  # the title, its list of groups
+        ("Operations, Emergencies and Post-crisis", "Funding requirement (in USD)"),  # a box's label, its box line
     ],
 )
 def test_a_page_that_ends_inside_a_name_printed_over_two_lines(first: str, second: str, expected: Figures) -> None:

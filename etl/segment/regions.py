@@ -123,7 +123,7 @@ def document_to_regions(doc: Document, gaz: Gazetteer, furniture: Collection[int
     for n, table in enumerate(tables):
         start = _table_start(lines, table.first(titles=False), previous_end, gaz)
         next_start = tables[n + 1].first() if n + 1 < len(tables) else end
-        table_end = _table_end(lines, table.last, next_start, gaz)
+        table_end = _table_end(lines, table.last, next_start, gaz, furniture)
         zone_end = _zone_end(lines, table_end, next_start, gaz)
         title, (region_id, name, ref, curated) = _region_name(lines, table, start, previous_end, gaz, furniture)
         open_end = n + 1 == len(tables) and end == len(lines)
@@ -200,7 +200,9 @@ def _is_table_item(lines: tuple[Line, ...], i: int, gaz: Gazetteer) -> bool:
     return bool(before.strip()) and bool(gaz.areas(f"{before.strip()} {text.strip()}"))
 
 
-def _table_end(lines: tuple[Line, ...], after: int, limit: int, gaz: Gazetteer) -> int:
+def _table_end(
+    lines: tuple[Line, ...], after: int, limit: int, gaz: Gazetteer, furniture: Collection[int] = frozenset()
+) -> int:
     """The first line of the first section: its heading ("Regional Programmes", or a country's
     when a region has no regional programmes), its label and its first box; or, where a box's
     text comes before that heading (an export that writes a page's columns out of order), the
@@ -208,7 +210,7 @@ def _table_end(lines: tuple[Line, ...], after: int, limit: int, gaz: Gazetteer) 
     first_marker = next((i for i in range(after, limit) if is_marker(lines[i].text)), None)
     if first_marker is None:
         return limit
-    heading = _first_section_line(lines, after, first_marker, gaz)
+    heading = _first_section_line(lines, after, first_marker, gaz, furniture)
     return _before_box_text(lines, after, heading)
 
 
@@ -226,12 +228,17 @@ def _before_box_text(lines: tuple[Line, ...], after: int, end: int) -> int:
     return end
 
 
-def _first_section_line(lines: tuple[Line, ...], after: int, first_marker: int, gaz: Gazetteer) -> int:
+def _first_section_line(
+    lines: tuple[Line, ...], after: int, first_marker: int, gaz: Gazetteer, furniture: Collection[int] = frozenset()
+) -> int:
+    """The first box's label (and the section heading above it), a page's furniture between them
+    and the box line passed over ("Operations, Emergencies and Post-crisis" / footer, page number,
+    header / "Funding requirement (in USD)")."""
     j = first_marker - 1
-    while j > after and not lines[j].text.strip():
+    while j > after and (not lines[j].text.strip() or j in furniture):
         j -= 1
     j -= _name_ending_at(lines, j, lambda texts, span: match_area(texts, gaz)[1] == span)
-    while j > after and not lines[j].text.strip():
+    while j > after and (not lines[j].text.strip() or j in furniture):
         j -= 1
     if is_regional_label(lines[j].text):
         return j
