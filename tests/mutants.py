@@ -209,18 +209,24 @@ EXPORTS: dict[str, Callable[[list[str]], str]] = {
 }
 
 
-def _paged(lines: list[str], every: int, blank: bool, furniture: bool = False) -> str:
-    """The lines with a page break before every `every`-th line, whatever it holds (with the
-    page's footer, number and the next page's header, as pdfminer writes them, if `furniture`)."""
+def _paged(lines: list[str], every: int, blank: bool, furniture: bool = False, offset: int = 0) -> str:
+    """The lines with a page break before every `every`-th line after `offset`, whatever it holds
+    (with the page's footer, number and the next page's header, as pdfminer writes them, if
+    `furniture`)."""
     out: list[str] = []
     for n, line in enumerate(lines):
-        if n and n % every == 0 and furniture:
+        broken = n > offset and (n - offset) % every == 0
+        if broken and furniture:
             out += ["", "Migration Initiatives 2015", "", str(n // every), "\fIOM appeal 2015", "", line.lstrip()]
-        elif n and n % every == 0:
+        elif broken:
             out += ["", "\f" + line] if blank else ["\f" + line]
         else:
             out.append(line)
     return "\n".join(out)
+
+
+def paged_with_furniture(lines: list[str], every: int, offset: int) -> str:
+    return _paged(lines, every, blank=True, furniture=True, offset=offset)
 
 
 def text_rows(text: str, name: str = "report.txt") -> Rows:

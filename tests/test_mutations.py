@@ -16,7 +16,17 @@ import pytest
 
 from etl.pipeline import BuildReport
 from tests.conftest import RAW, read
-from tests.mutants import EXPORTS, Mutation, apply, figures, judge, report_lines, sample, text_rows
+from tests.mutants import (
+    EXPORTS,
+    Mutation,
+    apply,
+    figures,
+    judge,
+    paged_with_furniture,
+    report_lines,
+    sample,
+    text_rows,
+)
 
 LINES = report_lines()
 Figures = dict[str, list[tuple[Any, ...]]]
@@ -162,4 +172,24 @@ def test_a_page_that_ends_inside_a_name_printed_over_two_lines(first: str, secon
     lines = _break_inside(LINES, first, second)
     assert len(lines) > len(LINES) + 6 * (len(LINES) // 61)
     outcome = judge(Mutation("export", f"break inside {first!r}", 0, ""), "\n".join(lines), expected)
+    assert outcome.verdict == "same", outcome.detail
+
+
+@pytest.mark.parametrize(
+    ("every", "offset"),
+    [
+        (45, 30),  # "... strengthening IOM's Principled for Humanitarian" / page / "Action through ..."
+        (62, 50),  # "In partnership with the Gender Violence and Health" / page / "Centre of the London ..."
+        (52, 26),  # a region's title, and the first box's label and its box line, split by pages
+        (41, 17),  # the multiregional title and its list of groups
+        (47, 9),  # "... Climate Change" / page / "Atlas of Environmental Migration"
+    ],
+)
+def test_pages_of_another_size_with_their_furniture(every: int, offset: int, expected: Figures) -> None:
+    """The whole report paginated anew, pdfminer's whole page break (footer, page number, next
+    page's header) wherever the pages end: the same rows. Each of these paginations broke a figure
+    or a label before."""
+    outcome = judge(
+        Mutation("export", f"pages of {every}", 0, ""), paged_with_furniture(LINES, every, offset), expected
+    )
     assert outcome.verdict == "same", outcome.detail

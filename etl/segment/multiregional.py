@@ -15,7 +15,7 @@ import itertools
 import math
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -243,7 +243,8 @@ def _classify(lines: tuple[Line, ...], start: int, end: int, furniture: Furnitur
             continue
         span = _title_span(lines, i, end, width, skipped, pairs) if previous_blank else 0
         if span and (
-            _goes_on(lines, i, pairs, skipped, blocks, body) or _named_again(lines[i].text, headings, blocks, body)
+            _goes_on(lines, i, pairs, skipped, blocks, body, headings)
+            or _named_again(lines[i].text, headings, blocks, body)
         ):
             span = 0  # the sentence goes on, or the text names its title again, after a page break
         if span:
@@ -259,7 +260,9 @@ def _classify(lines: tuple[Line, ...], start: int, end: int, furniture: Furnitur
             close()  # no blank lines to go by: a sentence ending on a short line ends its paragraph
         i += 1
     close()
-    blocks = _carried(blocks, lines, skipped, {h.index for h in headings}, pairs)
+    # the titles' words joined as printed over their lines count too ("... for Humanitarian" / "Action ...")
+    titled = pairs + Counter(p for h in headings if h.kind == "title" for p in itertools.pairwise(_words_of(h.text)))
+    blocks = _carried(blocks, lines, skipped, {h.index for h in headings}, titled)
     if unspaced:  # otherwise a blank line stands between two titles printed one above the other
         blocks = _rejoined(blocks, lines)
         headings = _unstacked(headings, blocks, lines)
@@ -354,11 +357,13 @@ def _goes_on(
     skipped: frozenset[int],
     blocks: list[Block],
     body: list[int],
+    headings: Sequence[Heading] = (),
 ) -> bool:
     """A line that looks like a title after text broken off mid-sentence (only blank lines and page
     furniture between) whose first word follows the text's last word elsewhere in the part, or
     after a comma, a semicolon, a small word or a possessive, or a word alone on its line after a
-    line of one word (text printed a word a line): the sentence goes on ("... lead agency of the
+    line of one word (text printed a word a line), or after a text of one line right under its
+    title (a sentence just begun): the sentence goes on ("... lead agency of the
     Camp" / "Coordination and Camp Management (CCCM)"), no title starts."""
     if body or not blocks:
         return False  # no break: a text line before it
@@ -371,6 +376,16 @@ def _goes_on(
     if before.endswith((",", ";", "\u2019s", "'s")) or _ends_open(before):
         return True  # "... Monitoring Centre," / "UNHCR, the International ..."; "... of the" / "United States ..."
     last, first = _words_of(before), _words_of(lines[i].text)
+    title = headings[-1] if headings else None
+    if (
+        title is not None
+        and title.kind == "title"
+        and blocks[-1].start == title.index + title.span
+        and len(blocks[-1].lines) == 1
+    ):
+        return (
+            True  # a sentence begun on the line under its title ("In partnership with the Gender Violence and Health")
+        )
     if len(before.split()) == 1 and len(lines[i].text.split()) == 1:
         return True  # text printed a word a line, cut by the break: "Offices," / "Administrative" / "Centres"
     return bool(last and first) and pairs[(last[-1], first[0])] > 0
