@@ -183,6 +183,7 @@ def test_a_page_that_ends_inside_a_name_printed_over_two_lines(first: str, secon
         (52, 26),  # a region's title, and the first box's label and its box line, split by pages
         (41, 17),  # the multiregional title and its list of groups
         (47, 9),  # "... Climate Change" / page / "Atlas of Environmental Migration"
+        (65, 21),  # "... National Development" / page / "Strategies with the United Nations ..."
     ],
 )
 def test_pages_of_another_size_with_their_furniture(every: int, offset: int, expected: Figures) -> None:

@@ -388,7 +388,12 @@ def _goes_on(
         )
     if len(before.split()) == 1 and len(lines[i].text.split()) == 1:
         return True  # text printed a word a line, cut by the break: "Offices," / "Administrative" / "Centres"
-    return bool(last and first) and pairs[(last[-1], first[0])] > 0
+    if not (last and first):
+        return False
+    join = (last[-1], first[0])
+    # the words join elsewhere in the part, or in a title as printed over its lines ("... National
+    # Development" / "Strategies with the United Nations ...", under "... National Development Strategies")
+    return pairs[join] > 0 or any(join in itertools.pairwise(_words_of(h.text)) for h in headings if h.kind == "title")
 
 
 def _named_again(text: str, headings: list[Heading], blocks: list[Block], body: list[int]) -> bool:
