@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from etl.extract.text import bytes_to_document
 from etl.gazetteer import normalize
 from etl.pipeline import BuildReport
@@ -38,98 +40,43 @@ def _items(text: str) -> list[str]:
     return [lines[k].text.strip() for k in population_lines(lines, first + 1, len(lines), listed=LISTED)]
 
 
-def test_a_list_that_a_page_break_cuts_goes_on_on_the_next_page() -> None:
-    """pdfminer's page break: a blank line, the footer, the page number, a form feed before the
-    next page's running header, a blank line; then the rest of the list."""
-    text = "\n".join(
-        [
-            "Target populations",
-            "Governments and regional bodies",
-            "",
-            "Migration Initiatives 2015",
-            "",
-            "117",
-            "\f European Union, Switzerland and Norway",
-            "",
-            "Migrants and vulnerable populations",
-            "Local NGOs and CSOs",
-            "",
-            "Migration Health",
-        ]
-    )
-    assert _items(text) == [
-        "Governments and regional bodies",
-        "Migrants and vulnerable populations",
-        "Local NGOs and CSOs",
-    ]
+GOV, MIG = "Governments and regional bodies", "Migrants and vulnerable populations"
+PAGE = ["", "Migration Initiatives 2015", "", "117", "\f European Union, Switzerland and Norway", ""]
+
+# name -> (the excerpt's lines after "Target populations", the list's items)
+EXCERPTS: dict[str, tuple[list[str], list[str]]] = {
+    # pdfminer's page break (footer, page number, next page's header), then the rest of the list
+    "a_page_break_cuts_the_list": ([GOV, *PAGE, MIG, "Local NGOs and CSOs", "", "Migration Health"],
+                                   [GOV, MIG, "Local NGOs and CSOs"]),
+    # an item the report lists nowhere else goes on when its block reads as a list
+    "a_block_of_items_after_a_form_feed": ([GOV, "", "\fUN/IOs/INGOs", "Academia"], [GOV, "UN/IOs/INGOs", "Academia"]),
+    # 2015, Lithuania: the page's running header, then the end of another column's paragraph
+    "the_next_pages_paragraph": ([GOV, "Media", "Private sector", "Academia", PAGE[4].lstrip("\f"), "",
+                                  "border-related health issues among public health",
+                                  "authorities, law enforcement services and health-care",
+                                  "providers within the framework of the EU-funded", "Equi-Health project."],
+                                 [GOV, "Media", "Private sector", "Academia"]),
+    "a_blank_line_and_no_page_break": ([GOV, "", MIG], [GOV]),
+    # 2015, Georgia: the list's column and a paragraph's column read into one, line by line
+    "two_columns_read_line_by_line": (["Abkhazia and South Ossetia. These mobile centres", GOV,
+                                       "will provide tuberculosis screening, diagnosis and",
+                                       "basic health services, with the aim of joining global",
+                                       "efforts to end tuberculosis.", "Migrant Assistance"], [GOV]),
+    # the one-column PDF's text (pdfminer): no column mark before the next paragraph
+    "a_sentence_under_the_list": ([GOV, MIG, "Academia", "Media", "IOM will give support and advice on migration",
+                                   "topics in preparation for the twentieth and twentyfirst sessions of the"],
+                                  [GOV, MIG, "Academia", "Media"]),
+    "a_line_ending_on_a_small_word": (["Media", "To address the numerous migration challenges, the"], ["Media"]),
+    # a bare form feed (no blank line, no furniture): an item the report lists elsewhere goes on
+    "a_bare_form_feed_before_a_listed_item": ([GOV, "\f" + MIG, "", "AVRR"], [GOV, MIG]),
+    "a_bare_form_feed_before_a_sentence": ([GOV, "\fIOM will support the Government"], [GOV]),
+}  # fmt: skip
 
 
-def test_an_item_the_report_lists_nowhere_else_goes_on_when_its_block_reads_as_a_list() -> None:
-    text = "Target populations\nGovernments and regional bodies\n\n\fUN/IOs/INGOs\nAcademia\n"
-    assert _items(text) == ["Governments and regional bodies", "UN/IOs/INGOs", "Academia"]
-
-
-def test_the_next_pages_paragraph_is_not_taken_for_items() -> None:
-    """2015, Lithuania: the page's running header, then the end of another column's paragraph."""
-    text = "\n".join(
-        [
-            "Target populations",
-            "Governments and regional bodies",
-            "Media",
-            "Private sector",
-            "Academia",
-            " European Union, Switzerland and Norway",
-            "",
-            "border-related health issues among public health",
-            "authorities, law enforcement services and health-care",
-            "providers within the framework of the EU-funded",
-            "Equi-Health project.",
-        ]
-    )
-    assert _items(text) == ["Governments and regional bodies", "Media", "Private sector", "Academia"]
-
-
-def test_a_blank_line_without_a_page_break_ends_the_list() -> None:
-    text = "Target populations\nGovernments and regional bodies\n\nMigrants and vulnerable populations\n"
-    assert _items(text) == ["Governments and regional bodies"]
-
-
-def test_two_columns_read_line_by_line_keep_only_the_lists_items() -> None:
-    """2015, Georgia: the list's column and a paragraph's column read into one, line by line."""
-    text = "\n".join(
-        [
-            "Target populations",
-            "Abkhazia and South Ossetia. These mobile centres",
-            "Governments and regional bodies",
-            "will provide tuberculosis screening, diagnosis and",
-            "basic health services, with the aim of joining global",
-            "efforts to end tuberculosis.",
-            "Migrant Assistance",
-        ]
-    )
-    assert _items(text) == ["Governments and regional bodies"]
-
-
-def test_the_sentence_printed_under_a_list_is_not_an_item() -> None:
-    """The one-column PDF's text (pdfminer): no column mark before the next paragraph."""
-    text = "\n".join(
-        [
-            "Target populations",
-            "Governments and regional bodies",
-            "Migrants and vulnerable populations",
-            "Academia",
-            "Media",
-            "IOM will give support and advice on migration",
-            "topics in preparation for the twentieth and twentyfirst sessions of the",
-        ]
-    )
-    assert _items(text) == [
-        "Governments and regional bodies",
-        "Migrants and vulnerable populations",
-        "Academia",
-        "Media",
-    ]
-    assert _items("Target populations\nMedia\nTo address the numerous migration challenges, the\n") == ["Media"]
+@pytest.mark.parametrize("name", sorted(EXCERPTS))
+def test_the_lists_items(name: str) -> None:
+    lines, items = EXCERPTS[name]
+    assert _items("\n".join(["Target populations", *lines])) == items
 
 
 def test_pages_that_end_inside_lists_change_no_programme(built_2015: tuple[Path, BuildReport]) -> None:
@@ -156,12 +103,3 @@ def test_pages_that_end_inside_lists_change_no_programme(built_2015: tuple[Path,
     assert set(got) == set(want)
     differ = sorted(k for k in want if (list(got[k][0]), got[k][1]) != (list(want[k][0]), want[k][1]))
     assert not differ, differ[:5]
-
-
-def test_a_bare_form_feed_inside_a_list_goes_on_with_the_reports_own_items() -> None:
-    """A page break with no blank line and no furniture (a bare form feed before the next line):
-    the next page opens with an item the report lists elsewhere, the list goes on."""
-    text = "Target populations\nGovernments and regional bodies\n\fMigrants and vulnerable populations\n\nAVRR\n"
-    assert _items(text) == ["Governments and regional bodies", "Migrants and vulnerable populations"]
-    other = "Target populations\nGovernments and regional bodies\n\fIOM will support the Government\n"
-    assert _items(other) == ["Governments and regional bodies"]
