@@ -266,16 +266,6 @@ def _text_after(title: Heading, lines: tuple[Line, ...], furniture: frozenset[in
     return k if crossed or (k < len(lines) and lines[k].fresh) else j
 
 
-def _after_break(start: int, lines: tuple[Line, ...], furniture: frozenset[int]) -> bool:
-    """The block starting at line `start` opens a page: page furniture (among blank lines) before it."""
-    k = start - 1
-    while k >= 0 and (k in furniture or not lines[k].text.strip()):
-        if k in furniture:
-            return True
-        k -= 1
-    return False
-
-
 def _owners(text: MultiregionalText, titles: list[Heading], lines: tuple[Line, ...]) -> _Owners:
     """Block -> title: the title printed just above; else, for a block that opens mid-sentence,
     the owner of the text it continues (each broken-off text continues in one block only);
@@ -289,13 +279,12 @@ def _owners(text: MultiregionalText, titles: list[Heading], lines: tuple[Line, .
     stacked = {
         t for t in range(1, len(titles)) if not any(titles[t - 1].index < b.start < titles[t].index for b in blocks)
     }
-    owner: dict[int, int | None] = {
-        n: None
-        if (lines[b.start].fresh or text.unspaced or _after_break(b.start, lines, text.furniture))
-        and starts.get(b.start) in stacked
-        else starts.get(b.start)
-        for n, b in enumerate(blocks)
-    }
+    # (a block that starts past the line under its title opens the next page: `_text_after` crossed a break)
+    owner: dict[int, int | None] = {}
+    for n, b in enumerate(blocks):
+        t = starts.get(b.start)
+        paged = t is not None and b.start > titles[t].index + titles[t].span
+        owner[n] = None if (lines[b.start].fresh or text.unspaced or paged) and t in stacked else t
     idf = _idf([b.text for b in blocks])
     profiles = [Counter({w: 3 * c for w, c in Counter(_words(t.text)).items()}) for t in titles]
     for n, o in owner.items():

@@ -52,8 +52,7 @@ def document_to_segments(doc: Document, gaz: Gazetteer) -> Segments:
     """Find a report's furniture, regions (table and sections classified) and multiregional part."""
     furniture = lines_to_furniture(doc.lines, gaz)
     regions = []
-    paging = furniture.running | furniture.page_numbers
-    for where in document_to_regions(doc, gaz, paging):
+    for where in document_to_regions(doc, gaz, furniture):
         skip = frozenset(where.title) | furniture.running
         table = lines_to_table(doc.lines, *where.table, gaz, skip, where.name)
         if not table.countries() or not table.totals() or not table.areas():
@@ -72,7 +71,7 @@ def document_to_segments(doc: Document, gaz: Gazetteer) -> Segments:
             )
         _refuse_too_many_boxes(doc, where)
         countries = frozenset(label.key for label in table.countries() if label.kind == "country")
-        zone = lines_to_zone(doc.lines, *where.zone, countries, gaz, paging)
+        zone = lines_to_zone(doc.lines, *where.zone, countries, gaz, furniture)
         regions.append(RegionSegment(where, table, zone))
     last = max(regions[-1].where.zone[1], regions[-1].where.table[1])
     start = find_multiregional(doc.lines, last)

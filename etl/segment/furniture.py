@@ -40,7 +40,7 @@ class Furniture:
     page_numbers: frozenset[int]
     keys: frozenset[str]  # the masked text of every running line
 
-    def __contains__(self, index: int) -> bool:
+    def __contains__(self, index: object) -> bool:
         return index in self.running or index in self.page_numbers
 
     def is_running(self, text: str) -> bool:

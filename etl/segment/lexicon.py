@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Sequence
 from functools import cache
 from importlib import resources
 from typing import Final, Literal
@@ -189,7 +189,7 @@ def name_spans(texts: Sequence[str]) -> Iterator[tuple[int, str]]:
         yield span, joined(texts, span)
 
 
-def name_lines(lines: tuple[Line, ...], start: int, end: int, furniture: Collection[int] = frozenset()) -> list[int]:
+def name_lines(lines: tuple[Line, ...], start: int, end: int, furniture: Container[int] = frozenset()) -> list[int]:
     """The lines a name starting at line `start` may be printed over: the first NAME_LINES text
     lines from it, each at most one blank line after the one before (an exporter that writes a
     blank line after every line, or each line as a block of its own: "Labour Migration and Human",
@@ -200,16 +200,17 @@ def name_lines(lines: tuple[Line, ...], start: int, end: int, furniture: Collect
     out = [start]
     k = start + 1
     while len(out) < NAME_LINES and k < end:
-        k = paged_over(lines, k, end, furniture)
-        if k >= end or (k - out[-1] > 2 and not _furniture_between(out[-1], k, furniture)):
-            break
+        after = paged_over(lines, k, end, furniture)
+        if after >= end or (after == k and k - out[-1] > 2):
+            break  # the end, or two blank lines and no page break
+        k = after
         if lines[k].text.strip():
             out.append(k)
         k += 1
     return out
 
 
-def paged_over(lines: Sequence[Line], k: int, end: int, furniture: Collection[int]) -> int:
+def paged_over(lines: Sequence[Line], k: int, end: int, furniture: Container[int]) -> int:
     """Line k, or, where a page break's furniture starts there (among blank lines), the first line
     after it. A break shows: a page number, or a line that opens a page (a running header or
     footer alone may be a title's or a name's own line, as a region's name runs as a header)."""
@@ -220,10 +221,6 @@ def paged_over(lines: Sequence[Line], k: int, end: int, furniture: Collection[in
             broke = broke or lines[j].fresh or lines[j].text.strip().isdigit()
         j += 1
     return j if seen and broke else k
-
-
-def _furniture_between(a: int, b: int, furniture: Collection[int]) -> bool:
-    return any(k in furniture for k in range(a + 1, b))
 
 
 def joined(texts: Sequence[str], span: int) -> str:
@@ -288,16 +285,18 @@ def population_lines(
     out: list[int] = []
     k = first
     while k < end:
-        if is_population(lines[k]) and not stop(k) and (_known(lines[k].text, listed) or _item_shaped(lines, k, end)):
+        # an item; a page or column that opens with one of the report's own items goes on with the list
+        known = _known(lines[k].text, listed)
+        if (
+            _population_text(lines[k].text)
+            and not stop(k)
+            and (known or (not lines[k].fresh and _item_shaped(lines, k, end)))
+        ):
             out.append(k)
             k += 1
             continue
         if _interleaved(lines, k, end, listed) and not stop(k + 1):
             k += 1  # a line of the other column, between two of the list's items
-            continue
-        if lines[k].fresh and not stop(k) and _population_text(lines[k].text) and _known(lines[k].text, listed):
-            out.append(k)  # a page or column that starts with one of the report's own items goes on with the list
-            k += 1
             continue
         if lines[k].text.strip():
             break  # no item: the list ends here

@@ -261,8 +261,7 @@ def _classify(lines: tuple[Line, ...], start: int, end: int, furniture: Furnitur
         i += 1
     close()
     # the titles' words joined as printed over their lines count too ("... for Humanitarian" / "Action ...")
-    titled = pairs + Counter(p for h in headings if h.kind == "title" for p in itertools.pairwise(_words_of(h.text)))
-    blocks = _carried(blocks, lines, skipped, {h.index for h in headings}, titled)
+    blocks = _carried(blocks, lines, skipped, {h.index for h in headings}, pairs + _title_pairs(headings))
     if unspaced:  # otherwise a blank line stands between two titles printed one above the other
         blocks = _rejoined(blocks, lines)
         headings = _unstacked(headings, blocks, lines)
@@ -377,12 +376,8 @@ def _goes_on(
         return True  # "... Monitoring Centre," / "UNHCR, the International ..."; "... of the" / "United States ..."
     last, first = _words_of(before), _words_of(lines[i].text)
     title = headings[-1] if headings else None
-    if (
-        title is not None
-        and title.kind == "title"
-        and blocks[-1].start == title.index + title.span
-        and len(blocks[-1].lines) == 1
-    ):
+    begun = title is not None and title.kind == "title" and blocks[-1].start == title.index + title.span
+    if begun and len(blocks[-1].lines) == 1:
         return (
             True  # a sentence begun on the line under its title ("In partnership with the Gender Violence and Health")
         )
@@ -393,7 +388,12 @@ def _goes_on(
     join = (last[-1], first[0])
     # the words join elsewhere in the part, or in a title as printed over its lines ("... National
     # Development" / "Strategies with the United Nations ...", under "... National Development Strategies")
-    return pairs[join] > 0 or any(join in itertools.pairwise(_words_of(h.text)) for h in headings if h.kind == "title")
+    return pairs[join] > 0 or _title_pairs(headings)[join] > 0
+
+
+def _title_pairs(headings: Iterable[Heading]) -> Counter[tuple[str, str]]:
+    """The word pairs of the titles, each read whole as printed over its lines."""
+    return Counter(p for h in headings if h.kind == "title" for p in itertools.pairwise(_words_of(h.text)))
 
 
 def _named_again(text: str, headings: list[Heading], blocks: list[Block], body: list[int]) -> bool:

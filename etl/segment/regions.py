@@ -15,7 +15,7 @@ of the target populations of its last box.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 from etl.errors import NotAReport, RegionMissing, TableUnreadable, Unaccounted
@@ -104,7 +104,7 @@ def _title_prefix(text: str, title: frozenset[str]) -> int:
     return 0
 
 
-def document_to_regions(doc: Document, gaz: Gazetteer, furniture: Collection[int] = frozenset()) -> list[RegionText]:
+def document_to_regions(doc: Document, gaz: Gazetteer, furniture: Container[int] = frozenset()) -> list[RegionText]:
     """Find every regional funding table and the programme sections that follow it, up to the
     multiregional part (`furniture`: the lines that are page furniture, which a title's name is
     read across: "Funding requirements for" / footer, page number, header / "Asia and the Pacific")."""
@@ -201,7 +201,7 @@ def _is_table_item(lines: tuple[Line, ...], i: int, gaz: Gazetteer) -> bool:
 
 
 def _table_end(
-    lines: tuple[Line, ...], after: int, limit: int, gaz: Gazetteer, furniture: Collection[int] = frozenset()
+    lines: tuple[Line, ...], after: int, limit: int, gaz: Gazetteer, furniture: Container[int] = frozenset()
 ) -> int:
     """The first line of the first section: its heading ("Regional Programmes", or a country's
     when a region has no regional programmes), its label and its first box; or, where a box's
@@ -229,7 +229,7 @@ def _before_box_text(lines: tuple[Line, ...], after: int, end: int) -> int:
 
 
 def _first_section_line(
-    lines: tuple[Line, ...], after: int, first_marker: int, gaz: Gazetteer, furniture: Collection[int] = frozenset()
+    lines: tuple[Line, ...], after: int, first_marker: int, gaz: Gazetteer, furniture: Container[int] = frozenset()
 ) -> int:
     """The first box's label (and the section heading above it), a page's furniture between them
     and the box line passed over ("Operations, Emergencies and Post-crisis" / footer, page number,
@@ -290,7 +290,7 @@ def _region_name(
     start: int,
     previous_end: int,
     gaz: Gazetteer,
-    furniture: Collection[int] = frozenset(),
+    furniture: Container[int] = frozenset(),
 ) -> tuple[tuple[int, ...], tuple[str, str, SourceRef, bool]]:
     """The region a table belongs to and the lines of its title: the name its "Funding requirements
     for" title prints, else the last region name printed before the table."""
@@ -312,7 +312,7 @@ def _region_name(
 
 
 def _titled(
-    lines: tuple[Line, ...], i: int, gaz: Gazetteer, furniture: Collection[int] = frozenset()
+    lines: tuple[Line, ...], i: int, gaz: Gazetteer, furniture: Container[int] = frozenset()
 ) -> tuple[tuple[int, ...], tuple[str, str, SourceRef, bool]] | None:
     """The region a title names: on the title's own line, or on the lines after it (over a page's
     furniture: a page may end inside the title)."""

@@ -6,7 +6,7 @@ table, so a country named in prose elsewhere cannot open a section.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import Literal
 
@@ -57,7 +57,7 @@ def lines_to_zone(
     end: int,
     countries: frozenset[str],
     gaz: Gazetteer,
-    furniture: Collection[int] = frozenset(),
+    furniture: Container[int] = frozenset(),
 ) -> ZoneText:
     """Classify the lines of a region's programme sections into items (`furniture`: the page's
     furniture, which a name printed over two lines is read across: "Labour Migration and Human" /
