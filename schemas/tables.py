@@ -228,7 +228,16 @@ TABLES: dict[str, TableSpec] = {
                     " (Migration Health), else null",
                     True,
                 ),
-                _c("area_label", STR, "the area label as printed next to the box; null if none is near", True),
+                _c(
+                    "area_label",
+                    STR,
+                    (
+                        "the area label as printed for the box: next to the amount, by its box line, or the one"
+                        " label of its area by its section that no other amount took (`evidence` says which);"
+                        " null if none"
+                    ),
+                    True,
+                ),
                 _c(
                     "status",
                     DICT,
@@ -269,7 +278,7 @@ TABLES: dict[str, TableSpec] = {
                     "where the amount was read (the label's or title's place for a missing amount)",
                 ),
                 SOURCE_BOX,
-                _c("label_ref", STR, "where the area label (or initiative title) was read; null if none is near", True),
+                _c("label_ref", STR, "where the area label (or initiative title) was read; null if none", True),
                 _c(
                     "evidence",
                     STR,

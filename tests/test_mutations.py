@@ -194,3 +194,25 @@ def test_pages_of_another_size_with_their_furniture(every: int, offset: int, exp
         Mutation("export", f"pages of {every}", 0, ""), paged_with_furniture(LINES, every, offset), expected
     )
     assert outcome.verdict == "same", outcome.detail
+
+
+@pytest.mark.parametrize(
+    ("line", "printed"),
+    [
+        (3570, "Funding requirement (in USD)"),  # Angola: its 1,000,000 gained the label printed under BOTSWANA
+        (13975, "Funding requirement (in USD)"),  # Cambodia: its 1,500,000 gained the label printed before CAMBODIA
+        (19650, "Funding requirement (in USD)"),  # Azerbaijan: the box line under its label: the amount lost it
+        (20556, "Funding requirement (in USD)"),  # Georgia: its 500,000 lost its label
+        (9131, "Funding requirement (in USD)"),  # Togo: its 600,000 gained a label
+        (15403, "MARSHALL ISLANDS"),  # the next country's heading: Maldives' 500,000 lost its label
+    ],
+)
+def test_a_box_line_or_heading_left_out_changes_no_label(line: int, printed: str, expected: Figures) -> None:
+    """One box line ("Funding requirement (in USD)") or one country heading left out: every amount
+    keeps its area and the label that names it. Which box an amount goes to, and so whether its
+    box's label named it, turned on the box lines; an amount no label near it or its box names
+    now takes, by elimination, the one label of its area by its section that no other amount took."""
+    assert LINES[line - 1].strip() == printed
+    mutation = Mutation("box_line" if printed.startswith("Funding") else "country_heading", "deleted", line, "")
+    outcome = judge(mutation, "\n".join(apply(LINES, mutation)), expected)
+    assert outcome.verdict == "same", outcome.detail

@@ -97,6 +97,25 @@ def test_amount_with_no_label_near(programmes: dict[tuple[str, str, str], dict[s
     assert ("east_horn_africa", "KEN", "migration_environment") not in programmes
 
 
+def test_a_label_printed_beyond_reach_by_elimination(programmes: dict[tuple[str, str, str], dict[str, Any]]) -> None:
+    """Angola's 1,000,000 (labour migration, by the area totals and its text) has no label within a
+    pairing's reach; its label, 'Labour Migration and Human' / 'Development', is printed 79 lines on,
+    under BOTSWANA's heading, and no other amount of that area near it is without a label (Botswana's
+    is labelled at 3748). South Africa's 1,500,000 takes 'Migration Health' printed over Namibia's
+    450,000, a label Namibia's policy amount could not take."""
+    row = programmes["southern_africa", "AGO", "labour_migration_human_development"]
+    assert (row["requirement_usd"], _line(row), row["area_label"]) == (
+        1_000_000, 3555, "Labour Migration and Human Development"
+    )  # fmt: skip
+    assert str(row["label_ref"]).endswith(":3634") and "no other amount took" in row["evidence"]
+    botswana = programmes["southern_africa", "BWA", "labour_migration_human_development"]
+    assert str(botswana["label_ref"]).endswith(":3748")
+    south_africa = programmes["southern_africa", "ZAF", "migration_health"]
+    assert (_line(south_africa), str(south_africa["label_ref"]).rsplit(":", 1)[1]) == (4576, "4540")
+    namibia = programmes["southern_africa", "NAM", "migration_policy_research"]
+    assert namibia["area_label"] == "Migration Policy and Research"
+
+
 def test_funded_is_a_status_not_an_amount(programmes: dict[tuple[str, str, str], dict[str, Any]]) -> None:
     row = programmes["east_horn_africa", "KEN", "migration_policy_research"]
     assert (row["status"], row["requirement_usd"]) == ("funded", None)

@@ -15,7 +15,7 @@ import pytest
 
 from etl.extract import path_to_document
 from etl.gazetteer import load_gazetteer
-from etl.resolve import Laid, segments_to_layouts, solver
+from etl.resolve import Laid, reading_lines, segments_to_layouts, solver
 from etl.resolve.figures import resolution_to_figures
 from etl.resolve.region import layout_to_resolution
 from etl.resolve.textmodel import TextModel, clean_boxes, examples_to_model, text_words
@@ -208,3 +208,26 @@ def test_a_longer_time_limit_is_suggested_only_when_the_time_bound_was_hit(timed
         _refuse_unresolved([region])
     assert raised.value.line().startswith("report.txt:200: unresolved: region 'REGION': why; ")
     assert ("--time-limit" in raised.value.line()) == timed_out
+
+
+def test_a_box_line_or_heading_takes_no_room_between_a_label_and_an_amount() -> None:
+    """The distance that prices pairing an amount with an area label counts the programme text
+    between them, not the box lines, headings, labels and amounts printed there: an edition that
+    leaves one out, or prints one twice, moves no label in or out of an amount's reach."""
+    doc = path_to_document(RAW)
+    gaz = load_gazetteer()
+    segments = document_to_segments(doc, gaz)
+    lines = reading_lines(doc, segments)  # page furniture blanked, as the layouts read it
+    checked = 0
+    for item in segments_to_layouts(segments, doc, gaz, lines):
+        layout = item.layout
+        own = {i for x in (*layout.tokens, *layout.labels, *layout.markers) for i in range(x.index, x.index + x.span)}
+        own |= {s.heading.index for s in layout.sections if s.heading is not None}
+        for token in layout.tokens[:12]:
+            for label in layout.labels[:12]:
+                lo, hi = sorted((token.index, label.index))
+                between = [i for i in range(lo, hi) if lines[i].text.strip()]
+                assert layout.lines_apart(lo, hi) == len(between)
+                assert layout.prose_apart(lo, hi) == len([i for i in between if i not in own])
+                checked += 1
+    assert checked > 1000

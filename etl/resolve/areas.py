@@ -122,7 +122,7 @@ def choices(
         for n, label in enumerate(layout.labels):
             step = ranks[k] - label_ranks[n]
             if abs(step) <= PAIR_WINDOW:
-                lines = min(layout.lines_apart(token.index, label.index), 200) // PAIR_LINES
+                lines = min(layout.prose_apart(token.index, label.index), 200) // PAIR_LINES
                 near.append((PAIR_STEP * (abs(step) - 1) + (PAIR_AFTER if step < 0 else 0) + lines, n))
         near.sort()
         for s in sections[k]:

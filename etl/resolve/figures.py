@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from etl.gazetteer import load_gazetteer
-from etl.resolve.areas import Choice
+from etl.resolve.areas import Choice, label_sections
 from etl.resolve.layout import Layout, amount_value
 from etl.resolve.prices import TEXT_WEIGHT
 from etl.resolve.region import Resolution, final_sections
@@ -89,10 +89,14 @@ def resolution_to_figures(
         lacking, area_sums,
     )  # fmt: skip
 
+    spare = _spare_labels(res, section_of)
     programmes = [
-        _programme(layout, k, section_of[k], cells.token_area[k], cells.choice[k], res.token_box.get(k), lines, listed)
+        _programme(
+            layout, k, section_of[k], cells.token_area[k], cells.choice[k], res.token_box.get(k), lines, listed,
+            spare.get(k),
+        )
         for k in sorted(cells.token_area, key=lambda k: (section_of[k], layout.tokens[k].index))
-    ]
+    ]  # fmt: skip
     for missing in res.missing:
         programmes.append(
             _missing_programme(
@@ -196,6 +200,50 @@ def _section_label(layout: Layout, s: int) -> str:
     return strip_heading(section.heading.text) if section.heading is not None else section.label
 
 
+def _boxed_label(layout: Layout, choice: Choice, box: int | None, area: str) -> int | None:
+    """The label of the amount's box, when no label near the amount names its area and the box's does."""
+    boxed = layout.marker_label[box] if box is not None else None
+    if choice.label is None and boxed is not None and area in layout.labels[boxed].areas:
+        return boxed
+    return None
+
+
+def _spare_labels(res: Resolution, section_of: tuple[int, ...]) -> dict[int, int]:
+    """Amounts that no label names (none near them, nor their box's) -> a label by elimination:
+    the one label naming the amount's area among those no other amount or missing programme took
+    that stands by the amount's section, when no other such amount could take it. A label and
+    its amount printed further apart than a pairing's reach, or a box line between them left
+    out, still find each other; the sums placed the amount, the label only names it."""
+    layout, cells = res.layout, res.cells
+    taken = {m.label for m in res.missing if m.label is not None}
+    open_: list[int] = []
+    for k, choice in cells.choice.items():
+        n = (
+            choice.label
+            if choice.label is not None
+            else _boxed_label(layout, choice, res.token_box.get(k), cells.token_area[k])
+        )
+        if n is None:
+            open_.append(k)
+        else:
+            taken.add(n)
+    if not open_:
+        return {}
+    # a label stands by the sections of the amounts around it, or by the next or the one before
+    # (two columns print a section's first box before its heading, or its last after the next one's)
+    natural = [{t for s in near for t in (s - 1, s, s + 1)} for near in label_sections(layout, section_of)]
+    free = [n for n in range(len(layout.labels)) if n not in taken]
+    options = {
+        k: [n for n in free if cells.token_area[k] in layout.labels[n].areas and section_of[k] in natural[n]]
+        for k in open_
+    }
+    claimants: dict[int, int] = {}
+    for found in options.values():
+        for n in found:
+            claimants[n] = claimants.get(n, 0) + 1
+    return {k: found[0] for k, found in options.items() if len(found) == 1 and claimants[found[0]] == 1}
+
+
 def _programme(
     layout: Layout,
     k: int,
@@ -205,14 +253,21 @@ def _programme(
     box: int | None,
     lines: tuple[Line, ...],
     listed: frozenset[str],
+    spare: int | None = None,
 ) -> ProgrammeFigure:
     token = layout.tokens[k]
     label = layout.labels[choice.label] if choice.label is not None else None
     reasons = []
-    boxed = layout.marker_label[box] if box is not None else None
-    if label is None and boxed is not None and area in layout.labels[boxed].areas:
+    boxed = _boxed_label(layout, choice, box, area)
+    if boxed is not None:
         label = layout.labels[boxed]
         reasons.append(f"its box, label '{label.text}' at {label.ref}, is printed apart from the amount")
+    elif label is None and spare is not None:
+        label = layout.labels[spare]
+        reasons.append(
+            f"label '{label.text}' at {label.ref}, the one label by its section naming its area that no other"
+            " amount took"
+        )
     elif label is not None:
         gap = abs(layout.events[token.index] - layout.events[label.index]) - 1
         where = (

@@ -52,6 +52,7 @@ class Layout:
     token_mentions: tuple[frozenset[int], ...]  # sections whose country the text names
     table: TableText
     ink: dict[int, int]  # line index of a table or zone item -> how many text lines precede it
+    prose: dict[int, int]  # line index of a zone item -> how many lines of programme text precede it
 
     def value(self, k: int) -> int:
         return amount_value(self.tokens[k].value)
@@ -60,6 +61,12 @@ class Layout:
         """How many lines of text lie between two items' lines: blank lines do not count, so an
         exporter that writes none, or more, changes no distance."""
         return abs(self.ink[a] - self.ink[b])
+
+    def prose_apart(self, a: int, b: int) -> int:
+        """How many lines of programme text lie between two zone items: the items' own lines
+        (headings, box lines, labels, amounts) do not count, so a heading or a box line that an
+        edition leaves out, or prints twice, changes no distance (nor do furniture or blank lines)."""
+        return abs(self.prose[a] - self.prose[b])
 
 
 def table_and_zone_to_layout(
@@ -81,6 +88,9 @@ def table_and_zone_to_layout(
     ranked = sorted(tokens + labels, key=lambda i: i.index)
     first = min([zone.start, *(x.index for x in table.labels), *(x.index for x in table.amounts)])
     ink = _ink(lines, first, zone.end)
+    prose = _ink(
+        lines, zone.start, zone.end, frozenset(i for item in items for i in range(item.index, item.index + item.span))
+    )
     follows = _following(items, zone.end, lines)
     token_text = tuple(follows[t.index] for t in tokens)
     label_text = tuple(follows[lab.index] for lab in labels)
@@ -107,6 +117,7 @@ def table_and_zone_to_layout(
         token_mentions=token_mentions,
         table=table,
         ink=ink,
+        prose=prose,
     )
 
 
@@ -244,13 +255,13 @@ def _nominal(index: int, starts: list[tuple[int, int]]) -> int:
     return section
 
 
-def _ink(lines: tuple[Line, ...], start: int, end: int) -> dict[int, int]:
-    """Line index -> the number of non-blank lines from `start` up to it."""
+def _ink(lines: tuple[Line, ...], start: int, end: int, skip: frozenset[int] = frozenset()) -> dict[int, int]:
+    """Line index -> the number of non-blank lines from `start` up to it (not counting `skip`)."""
     out = {}
     count = 0
     for i in range(start, end + 1):
         out[i] = count
-        if i < len(lines) and lines[i].text.strip():
+        if i < len(lines) and i not in skip and lines[i].text.strip():
             count += 1
     return out
 
