@@ -16,6 +16,7 @@ import argparse
 import json
 import multiprocessing
 import sys
+import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -206,6 +207,11 @@ EXPORTS: dict[str, Callable[[list[str]], str]] = {
     # pdfminer's whole page break: the footer, the page number and the next page's header between
     # blank lines, every 53 lines: inside names over two lines, lists, titles
     "furniture_every_53_lines": lambda lines: _paged(lines, every=53, blank=True, furniture=True),
+    # lines longer than a column wrapped as a word processor wraps them (95 characters): a wrapped
+    # paragraph's last line may hold a heading's words alone ("countries", "thematic areas")
+    "long_lines_wrapped": lambda lines: "\n".join(
+        part for line in lines for part in (textwrap.wrap(line, 95) if len(line) > 95 else [line])
+    ),
 }
 
 

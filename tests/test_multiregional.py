@@ -391,3 +391,42 @@ def test_pdfminers_unmapped_bullet_opens_a_list_item() -> None:
     got = document_to_initiatives(doc, _report_furniture())
     want = _figures("multiregional_sentence_before_its_heading")
     assert (_said(got), _groups(got)) == (_said(want), _groups(want))
+
+
+def test_pdfminers_blank_lines_inside_a_sentence() -> None:
+    """pdfminer's text of a plain PDF of the report (each line drawn in Helvetica, a page number
+    under each page) parts a page's text into blocks with a blank line between them, inside a
+    sentence too: "... displacement and/or" / "" / "cross-border settings. Additional funding is
+    required" / "" / "to conduct ..." / ... / "is USD" / "" / "200,000.". The sentence is one
+    sentence still, and states its amount (it was 'missing')."""
+    said = _said(_figures("multiregional_pdfminer_blank_lines_inside_sentences"))
+    title = (
+        "Multi-country Research Study on Older Displaced People\u2019s Access to Health Care in Humanitarian Settings"
+    )
+    assert said[title] == [("amount", 200_000, "additional", None, None)]
+    assert said["Global Assistance Fund"] == [("amount", 300_000, "requirement", "2015", None)]
+    assert said["Humanitarian Assistance to Stranded Migrants"] == [("amount", 250_000, "requirement", None, None)]
+
+
+def test_pdfminers_blank_line_inside_a_title() -> None:
+    """The same PDF's text parts a title over a blank line: "Capacity-building towards Resilience:
+    Reducing Risks" / "" / "of Population Displacement". A line after a blank line that opens with
+    a small word in lower case goes on with the title."""
+    titles = set(_said(_figures("multiregional_pdfminer_title_parted_by_a_blank_line")))
+    assert "Capacity-building towards Resilience: Reducing Risks of Population Displacement" in titles
+    assert "Capacity-building towards Resilience: Reducing Risks" not in titles
+
+
+def test_a_line_of_the_page_written_between_the_title_and_its_list() -> None:
+    """pdfminer orders a page's blocks by their place and writes a wide block after the narrow ones:
+    the glossary's last line ("Organisation for Security and Co-operation in Europe") came after the
+    part's title, then the page number, then the list of groups on the next page. The list is still
+    the part's list (its groups were lost, and the line read as a title of its own)."""
+    name = "multiregional_sentence_before_its_heading"
+    lines = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines) if line.strip().startswith("\u2022"))
+    wide = ["Organisation for Security and Co-operation in Europe", "", "313", ""]
+    moved = [*lines[:at], *wide, "\f" + lines[at], *lines[at + 1 :]]
+    got = document_to_initiatives(bytes_to_document("\n".join(moved).encode(), "excerpt"), _report_furniture())
+    want = _figures(name)
+    assert (_said(got), _groups(got)) == (_said(want), _groups(want))

@@ -56,7 +56,15 @@ EXCERPTS: dict[str, tuple[list[str], list[str]]] = {
                                   "authorities, law enforcement services and health-care",
                                   "providers within the framework of the EU-funded", "Equi-Health project."],
                                  [GOV, "Media", "Private sector", "Academia"]),
-    "a_blank_line_and_no_page_break": ([GOV, "", MIG], [GOV]),
+    # a blank line, no page break: the list ends, unless an item the report lists elsewhere follows
+    # (pdfminer parts a page's text into blocks, and writes a blank line between them, inside a list
+    # too), or the list has not begun (a blank line under the heading: the lines that PDF gives)
+    "a_blank_line_and_no_page_break": ([GOV, "", "Academia", "Media"], [GOV]),
+    "a_blank_line_before_a_listed_item": ([GOV, "", MIG, "", "Local NGOs and CSOs", "", "Migration Health"],
+                                          [GOV, MIG, "Local NGOs and CSOs"]),
+    "a_blank_line_under_the_heading": (["", "UN/IOs/INGOs", "Academia", "", "Funding requirement (in USD)"],
+                                       ["UN/IOs/INGOs", "Academia"]),
+    "a_blank_line_under_the_heading_before_a_sentence": (["", "IOM will support the Government", "in the area of"], []),
     # 2015, Georgia: the list's column and a paragraph's column read into one, line by line
     "two_columns_read_line_by_line": (["Abkhazia and South Ossetia. These mobile centres", GOV,
                                        "will provide tuberculosis screening, diagnosis and",

@@ -301,9 +301,17 @@ def population_lines(
         if lines[k].text.strip():
             break  # no item: the list ends here
         j = next((m for m in range(k, end) if lines[m].text.strip()), end)
-        if j >= end or not any(lines[m].fresh for m in range(k, j + 1)):
-            break  # a blank line, no page break: the list ends
-        if not _goes_on_listing(lines, j, end, stop, listed):
+        if j >= end:
+            break
+        if not any(lines[m].fresh for m in range(k, j + 1)):
+            # a blank line, no page break: the list ends, unless it has not begun (the heading, a
+            # blank line, its items) or what follows is an item the report lists elsewhere (an
+            # exporter that parts a page's text into blocks writes blank lines inside a list)
+            if not (_population_text(lines[j].text) and not stop(j)):
+                break
+            if not (_known(lines[j].text, listed) or (not out and _item_shaped(lines, j, end))):
+                break
+        elif not _goes_on_listing(lines, j, end, stop, listed):
             break
         out.append(j)
         k = j + 1

@@ -146,6 +146,7 @@ def find_multiregional(lines: tuple[Line, ...], after: int | None = None) -> int
 
 _TABLE_HEADINGS = ("country_column", "area_column", "total_row")
 BULLET_LIST = 3  # lines in a row opening with a bullet: the list of the part's groups
+LIST_REACH = 2  # text lines of the page an exporter may write between the part's title and its list
 END_BULLETS = 3  # a line holding this many bullets (the back cover's run-in list) ends the part
 
 
@@ -206,7 +207,7 @@ def _part_in(
 
 def _classify(lines: tuple[Line, ...], start: int, end: int, furniture: Furniture | None = None) -> MultiregionalText:
     skipped = frozenset(k for k in range(start, end) if _chrome(lines[k].text, k, furniture))
-    groups, i = _bullet_groups(lines, start + 1, end, skipped)
+    groups, i, between = _bullet_groups(lines, start + 1, end, skipped)
     headings: list[Heading] = []
     blocks: list[Block] = []
     body: list[int] = []
@@ -216,6 +217,10 @@ def _classify(lines: tuple[Line, ...], start: int, end: int, furniture: Furnitur
             text, offsets = _joined(lines[k].text for k in body)
             blocks.append(Block(body[0], body[-1] + 1, text, tuple(body), offsets))
             body.clear()
+
+    if between:  # a page's text written between the title and its list: a paragraph of its own
+        body.extend(between)
+        close()
 
     texts = [t for k in range(start, end) if (t := lines[k].text.strip())]
     width = statistics.median([len(t) for t in texts] or [0])
@@ -325,15 +330,28 @@ def _carried(
         if (
             before is not None
             and (before.ends_mid_sentence or before.text.rstrip().endswith(":"))
-            and any(lines[k].fresh or k in skipped for k in range(before.end, block.start + 1))
             and all(k in skipped or not lines[k].text.strip() for k in range(before.end, block.start))
             and not any(k in headings for k in range(before.end, block.start))
-            and _continues(before.text, block, pairs, openings)
+            and (
+                _continues(before.text, block, pairs, openings)
+                if any(lines[k].fresh or k in skipped for k in range(before.end, block.start + 1))
+                else _blank_inside(before.text, block)
+            )
         ):
             out[-1] = _block(lines, (*before.lines, *block.lines))
             continue
         out.append(block)
     return out
+
+
+def _blank_inside(before: str, block: Block) -> bool:
+    """A blank line, no page break, inside a sentence: the text before it broke off mid-sentence
+    and the text after it opens in lower case or with digits (an exporter that parts a page's text
+    into blocks writes blank lines anywhere: "The Global Assistance Fund (GAF) ensures the" / "" /
+    "continued provision of protection and assistance,"; "... is USD" / "" / "200,000."). Not a
+    sentence begun with a few words at a column's end ("... planning. The" / "" / "data. ..."):
+    that goes on where its words join."""
+    return (block.text[:1].islower() or block.text[:1].isdigit()) and not _OPENS.search(before.rstrip())
 
 
 def _continues(before: str, block: Block, pairs: Counter[tuple[str, str]], openings: Counter[str]) -> bool:
@@ -582,14 +600,25 @@ def _join(texts: Iterable[str]) -> str:
 
 def _bullet_groups(
     lines: tuple[Line, ...], i: int, end: int, skipped: frozenset[int] = frozenset()
-) -> tuple[list[str], int]:
-    """The group names of the bullet list under the title, and the line after the list. The list
-    may open the page after the title's and goes on across a page break; so does an item wrapped
-    there ("• Operations, Emergencies and" / "Post-Crisis")."""
+) -> tuple[list[str], int, list[int]]:
+    """The group names of the bullet list under the title, the line after the list, and the text
+    lines printed between the title and the list. The list may open the page after the title's,
+    a few lines of the page's text printed before it (an exporter that orders a page's blocks by
+    their place writes a wide block after the narrow ones: "multiregional INITIATIVES" /
+    "Organisation for Security and Co-operation in Europe" / page break / "• International
+    Partnerships ..."), and goes on across a page break; so does an item wrapped there
+    ("• Operations, Emergencies and" / "Post-Crisis")."""
     groups: list[str] = []
     first = i
+    between: list[int] = []
     while i < end and (i in skipped or not lines[i].text.strip()):
         i += 1  # a page may end under the title: the list opens the next
+    if i < end and not lines[i].text.strip().startswith("•"):
+        ahead = [k for k in range(i, min(end, i + 4 * LIST_REACH)) if k not in skipped and lines[k].text.strip()]
+        j = next((k for k in ahead[: LIST_REACH + 1] if _bullet_list_at(lines, k)), None)
+        if j is not None:
+            between = [k for k in ahead if k < j]
+            i = j
     if i >= end or not lines[i].text.strip().startswith("•"):
         i = first  # no list: what follows the title is read from its first line
         while i < end and not lines[i].text.strip():
@@ -610,7 +639,7 @@ def _bullet_groups(
         k = _across(lines, i, end, skipped)
         if k is not None and k != i and lines[k].text.strip().startswith("•"):
             i = k  # the list goes on on the next page
-    return groups, i
+    return groups, i, between
 
 
 def _group_at(
@@ -701,12 +730,13 @@ def _title_span(
     while len(rows) < TITLE_LINES:
         k = rows[-1] + 1
         j = _across(lines, k, end, skipped)
+        parted = j is None and (j := _small_after_blank(lines, k, end)) is not None
         if j is None or not _is_title_line(lines[j].text, continuation=True, last=False):
             break
         repeated = set(_content(lines[j].text))
         if repeated and repeated <= words:
             break  # the text starts by naming the initiative again
-        if (j != k or lines[j].fresh) and not _goes_over(lines, rows, j, end, skipped, words, pairs):
+        if not parted and (j != k or lines[j].fresh) and not _goes_over(lines, rows, j, end, skipped, words, pairs):
             break  # two titles stacked, the page breaking between them
         words |= repeated
         rows.append(j)
@@ -722,6 +752,19 @@ def _title_span(
     if span == 1 and following and following[:1].islower() and len(lines[i].text.strip()) >= SHORT * width:
         return 0  # a capitalised phrase inside a sentence (a short line ends its own: a title, the columns break)
     return span
+
+
+def _small_after_blank(lines: tuple[Line, ...], k: int, end: int) -> int | None:
+    """The line after blank lines (no page break) that goes on with a title: it opens with a small
+    word in lower case ("Capacity-building towards Resilience: Reducing Risks" / "" / "of Population
+    Displacement": an exporter that parts a page's text into blocks writes blank lines anywhere)."""
+    j = k
+    while j < end and not lines[j].text.strip():
+        j += 1
+    if j == k or j >= end or lines[j].fresh:
+        return None
+    first = _WORD.findall(lines[j].text.strip()[:20])
+    return j if first and first[0] in _SMALL and lines[j].text.strip()[:1].islower() else None
 
 
 def _goes_over(

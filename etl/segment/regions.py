@@ -41,6 +41,8 @@ from etl.segment.multiregional import find_multiregional
 from etl.source import Document, Line, SourceRef
 
 TABLE_GAP = 200  # lines: two headings further apart belong to two tables (a table printed whole runs ~150)
+TABLE_AMOUNTS = 2  # amounts alone on their lines that a table's headings stand among (without a region title)
+TABLE_REACH = 50  # lines around the headings where a table's amounts are looked for
 _TRAILING = 40  # lines after a box's target populations where a stray amount or label may follow
 _TABLE_MARKS: tuple[HeadingKind, ...] = ("region_title", "country_column", "area_column", "total_row", "amount_column")
 _STRONG: tuple[HeadingKind, ...] = ("region_title", "country_column", "area_column", "total_row")
@@ -158,7 +160,7 @@ def _tables(marks: list[tuple[int, HeadingKind]], lines: tuple[Line, ...]) -> li
     tables = []
     for group in groups:
         table = _Table(tuple(group))
-        if len(table.kinds & set(_STRONG)) >= 2:
+        if len(table.kinds & set(_STRONG)) >= 2 and (table.titles or _amounts_near(group, lines) >= TABLE_AMOUNTS):
             tables.append(table)
         elif table.titles:
             raise TableUnreadable(
@@ -169,6 +171,15 @@ def _tables(marks: list[tuple[int, HeadingKind]], lines: tuple[Line, ...]) -> li
                 fix="the table needs its column headings as the report prints them",
             )
     return tables
+
+
+def _amounts_near(group: list[tuple[int, HeadingKind]], lines: tuple[Line, ...]) -> int:
+    """How many lines that are an amount alone stand among a group of headings (or just around it):
+    a table prints its rows' amounts; prose whose wrapped lines end in a heading's words
+    ("... the region's" / "countries", "... across" / "thematic areas") prints none."""
+    lo = max(0, group[0][0] - TABLE_REACH)
+    hi = min(len(lines), group[-1][0] + TABLE_REACH)
+    return sum(parse_amount(lines[i].text) is not None for i in range(lo, hi))
 
 
 def _table_start(lines: tuple[Line, ...], first: int, floor: int, gaz: Gazetteer) -> int:
