@@ -380,12 +380,14 @@ def test_a_title_over_three_lines_like_the_one_before() -> None:
     assert len(said) == 3
 
 
-def test_pdfminers_unmapped_bullet_opens_a_list_item() -> None:
+@pytest.mark.parametrize("written", ["(cid:127)", "\x7f"])
+def test_pdfminers_unmapped_bullet_opens_a_list_item(written: str) -> None:
     """pdfminer writes "(cid:127)" for the bullet that reportlab's standard fonts put at WinAnsi
-    code 127: the list of the part's groups is still a list of bullets, and its groups the same."""
+    code 127, pypdf the code itself (U+007F): the list of the part's groups is still a list of
+    bullets, and its groups the same."""
     text = (FIXTURES / "multiregional_sentence_before_its_heading.txt").read_text(encoding="utf-8")
     assert "\u2022" in text
-    unmapped = text.replace("\u2022", "(cid:127)")
+    unmapped = text.replace("\u2022", written)
     doc = bytes_to_document(unmapped.encode(), "excerpt")
     assert [line.text for line in doc.lines] == text.split("\n")
     got = document_to_initiatives(doc, _report_furniture())

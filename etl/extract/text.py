@@ -105,8 +105,10 @@ def text_to_document(path: Path, display: str | None = None) -> Document:
 
 PAGE_BREAK = "\f"  # a form feed: what pdftotext writes between two pages
 # pdfminer's text for a glyph it cannot map to a character: WinAnsi's code 127, where reportlab's
-# standard fonts (and other writers) put the bullet "•" that opens each item of a list
+# standard fonts (and other writers) put the bullet "•" that opens each item of a list; pypdf
+# writes the code itself (U+007F, a control character no text holds)
 UNMAPPED_BULLET = "(cid:127)"
+RAW_BULLET = "\x7f"
 
 
 def _refuse_oversized(text: str, where: str) -> None:
@@ -145,7 +147,7 @@ def bytes_to_document(data: bytes, where: str) -> Document:
     """A text report's bytes -> its document. A page or column starts (`Line.fresh`) where the
     exporter says so: a form feed before the line, or a leading space (pdftotext's mark)."""
     text = decode_report_text(data, where).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace(UNMAPPED_BULLET, "\u2022")
+    text = text.replace(UNMAPPED_BULLET, "\u2022").replace(RAW_BULLET, "\u2022")
     _refuse_oversized(text, where)
     lines = []
     page_break = False

@@ -103,7 +103,7 @@ def multiregional_to_figures(text: MultiregionalText, lines: tuple[Line, ...]) -
     figures: list[InitiativeFigure] = []
     stated: set[int] = set()
     for statement in text.statements:
-        t = _statement_owner(statement, owners, titles, groups)
+        t = _statement_owner(statement, owners, titles, groups, text.blocks[statement.block].start)
         if t is None:  # no initiative title anywhere in the part: the amount cannot be placed
             raise Unresolved(
                 statement.ref,
@@ -359,11 +359,13 @@ def _named_in(text: str) -> str | None:
 
 
 def _statement_owner(
-    statement: Statement, owners: _Owners, titles: list[Heading], groups: dict[int, str]
+    statement: Statement, owners: _Owners, titles: list[Heading], groups: dict[int, str], at: int = -1
 ) -> int | None:
     """The initiative a sentence names (its title's words, as printed or nearly: "Principled for
-    Humanitarian Action through Policy Developments"); else the owner of its block; a component's
-    sentence about the other components belongs to the project they make up."""
+    Humanitarian Action through Policy Developments"); else the owner of its block; a sentence
+    about the other components, after a component's title ("(a) ...") and in the same group as its
+    block's owner, belongs to the project they make up, whichever initiative's text its paragraph
+    runs on from (`at`: the line its block starts at)."""
     said = {w[:5] for w in _words(statement.text)}
     named = []
     for n, title in enumerate(titles):
@@ -373,8 +375,16 @@ def _statement_owner(
     if named:
         return max(named)[1]
     t = owners.owner.get(statement.block)
-    if t is not None and _COMPONENT.match(titles[t].text) and _OTHER_COMPONENTS.search(statement.text):
-        return _parent(titles, t, groups)  # a component's text stating what the *other* components need
+    if t is not None and _OTHER_COMPONENTS.search(statement.text):
+        group = groups.get(titles[t].index)
+        components = [
+            n
+            for n, title in enumerate(titles)
+            if _COMPONENT.match(title.text) and title.index < at and groups.get(title.index) == group
+        ]
+        if _COMPONENT.match(titles[t].text) or components:
+            # a component's text stating what the *other* components need
+            return _parent(titles, t if _COMPONENT.match(titles[t].text) else components[-1], groups)
     return t
 
 

@@ -269,7 +269,7 @@ def _classify(lines: tuple[Line, ...], start: int, end: int, furniture: Furnitur
     blocks = _carried(blocks, lines, skipped, {h.index for h in headings}, pairs + _title_pairs(headings))
     if unspaced:  # otherwise a blank line stands between two titles printed one above the other
         blocks = _rejoined(blocks, lines)
-        headings = _unstacked(headings, blocks, lines)
+        headings = _unstacked(headings, blocks, lines, skipped)
     statements = [s for n, block in enumerate(blocks) for s in _statements(block, n, lines)]
     part = (tuple(groups), tuple(headings), tuple(blocks), tuple(statements))
     return MultiregionalText(start, end, *part, skipped, unspaced)
@@ -446,7 +446,7 @@ def _rejoined(blocks: list[Block], lines: tuple[Line, ...]) -> list[Block]:
     for _ in range(len(blocks)):
         weights = idf([b.text for b in blocks])
         words = [Counter(content_words(b.text)) for b in blocks]
-        breaks = (_break_for(n, blocks, lines, pairs, weights) for n in _orphans(blocks, words, weights))
+        breaks = (_break_for(n, blocks, lines, pairs, weights) for n in _orphans(blocks, words, weights, pairs))
         split = next((s for s in breaks if s is not None), None)
         if split is None:
             break
@@ -456,16 +456,20 @@ def _rejoined(blocks: list[Block], lines: tuple[Line, ...]) -> list[Block]:
     return blocks
 
 
-def _orphans(blocks: list[Block], words: list[Counter[str]], weights: dict[str, float]) -> list[int]:
+def _orphans(
+    blocks: list[Block], words: list[Counter[str]], weights: dict[str, float], pairs: Counter[tuple[str, str]]
+) -> list[int]:
     """The blocks opening mid-sentence that no block ending mid-sentence continues into (each
-    broken text goes on in one block: the closest pairs first)."""
+    broken text goes on in one block: the closest pairs first). A text that ends on a sentence's
+    first words goes on only where they join the next text's first word somewhere in the part
+    ("... working on migration. As" / "the course builds ...", not "tool will include ...")."""
     opening = [n for n, b in enumerate(blocks) if b.opens_mid_sentence]
     broken = [m for m, b in enumerate(blocks) if b.ends_mid_sentence]
     scored = sorted(
         (cosine(words[n], words[m], weights) - NEAR * math.log1p(abs(m - n)), n, m)
         for n in opening
         for m in broken
-        if m != n
+        if m != n and _may_open(blocks[m].text, blocks[n].text, pairs)
     )
     paired: set[int] = set()
     used: set[int] = set()
@@ -474,6 +478,16 @@ def _orphans(blocks: list[Block], words: list[Counter[str]], weights: dict[str, 
             paired.add(n)
             used.add(m)
     return [n for n in opening if n not in paired]
+
+
+def _may_open(before: str, text: str, pairs: Counter[tuple[str, str]]) -> bool:
+    """Whether `text` may go on from `before`: unless `before` ends on a sentence's first words,
+    whose last word then joins the text's first somewhere in the part."""
+    fragment = _OPENS.search(before.rstrip())
+    if not fragment:
+        return True
+    last, first = _WORD.findall(fragment.group(1)), _WORD.findall(text[:40])
+    return bool(last and first) and pairs[(last[-1].lower(), first[0].lower())] > 0
 
 
 def _break_for(
@@ -502,13 +516,22 @@ def _break_for(
     return None if best is None else (best[1], best[2])
 
 
-def _unstacked(headings: list[Heading], blocks: list[Block], lines: tuple[Line, ...]) -> list[Heading]:
+def _unstacked(
+    headings: list[Heading], blocks: list[Block], lines: tuple[Line, ...], skipped: frozenset[int] = frozenset()
+) -> list[Heading]:
     """Two titles printed one above the other with no blank line between them (an exporter that
     writes none) read as one: split where a line closes a title and each part is about a sentence
-    of its own, far more than the whole title is about any."""
+    of its own, far more than the whole title is about any (not of the text printed right above it,
+    the initiative's before)."""
     if not blocks:
         return headings
     under = {h.index + h.span: h.index for h in headings}  # a block printed right under a heading is its text
+    above = {}  # heading -> the block printed right above it (only blank lines and furniture between)
+    for n, b in enumerate(blocks):
+        k = b.end
+        while k < len(lines) and (k in skipped or not lines[k].text.strip()):
+            k += 1
+        above[k] = n
     sentences = [(n, sentence) for n, b in enumerate(blocks) for _, sentence in _sentences(b.text)]
     weights = idf([sentence for _, sentence in sentences])
     profiles = [Counter(content_words(sentence)) for _, sentence in sentences]
@@ -518,7 +541,11 @@ def _unstacked(headings: list[Heading], blocks: list[Block], lines: tuple[Line, 
         # a part is not about another heading's own text (printed right under it): "Multi-country
         # Research Study on Older / Displaced People's Access..." under "Multi-country Research Study to
         # Enhance..." is one title, both its parts about its own text
-        theirs = {n for n, (b, _) in enumerate(sentences) if under.get(blocks[b].start, h.index) != h.index}
+        theirs = {
+            n
+            for n, (b, _) in enumerate(sentences)
+            if under.get(blocks[b].start, h.index) != h.index or above.get(h.index) == b
+        }
         stacked = h.kind == "title" and h.span >= STACKED_LINES
         parts = _split(h, profiles, weights, lines, text_of, theirs) if stacked else None
         out += parts or [h]
