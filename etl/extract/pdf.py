@@ -50,6 +50,7 @@ from etl.extract.columns import Placed, segments_to_lines
 from etl.extract.furniture import pages_to_furniture
 from etl.extract.glyphs import Glyph, PageGlyphs, PageRows, glyphs_to_rows
 from etl.extract.limits import PageNode, PageTooLarge, StreamTooLarge, bounded_streams, document_to_pages, node_to_page
+from etl.extract.text import UNMAPPED_BULLET
 from etl.source import Document, Line, PageAudit, SourceRef
 from etl.workers import map_in_processes
 
@@ -299,7 +300,9 @@ def _with_blank_lines(pages: list[PageText], display: str) -> Iterator[Line]:
                         yield Line("", SourceRef(display, line=number, page=page.number))
                 number += 1
                 ref = SourceRef(display, line=number, page=page.number, bbox=x.box)
-                yield Line(x.text, ref, fresh=n == 0 or x.text.startswith(" "))  # a column's first line
+                # a glyph no font maps (WinAnsi's 127: the standard fonts' bullet) reads as the bullet
+                text = x.text.replace(UNMAPPED_BULLET, "\u2022") if UNMAPPED_BULLET in x.text else x.text
+                yield Line(text, ref, fresh=n == 0 or x.text.startswith(" "))  # a column's first line
                 previous = x
 
 
