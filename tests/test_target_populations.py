@@ -111,3 +111,22 @@ def test_pages_that_end_inside_lists_change_no_programme(built_2015: tuple[Path,
     assert set(got) == set(want)
     differ = sorted(k for k in want if (list(got[k][0]), got[k][1]) != (list(want[k][0]), want[k][1]))
     assert not differ, differ[:5]
+
+
+def test_a_page_that_ends_inside_a_regions_last_list(built_2015: tuple[Path, BuildReport]) -> None:
+    """A pdfminer page break after the first item of each region's last list (the one before the
+    next region's table or the multiregional part): the region's programmes run to the list's end,
+    read as the programmes' lists are, not to the break (Togo's, Viet Nam's, Uzbekistan's and the
+    United Kingdom's lists lost their items after it)."""
+    lines = report_lines()
+    ends = [n for n, line in enumerate(lines) if line.strip().lower() in ("funding requirements for", "acronyms")]
+    last = {max(k for k in range(end) if is_target_populations(lines[k])) for end in ends[1:]}
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        out.append(line)
+        if n - 1 in last:
+            out += ["", FURNITURE[0], "", FURNITURE[1], "\f" + FURNITURE[2], ""]
+    assert len(last) >= 7
+    got = {r.programme_id: r.target_populations for r in text_rows("\n".join(out)).programmes}
+    want = {r["programme_id"]: r["target_populations"] for r in read(built_2015[0], "programmes")}
+    assert {k: list(v) for k, v in got.items()} == {k: list(v) for k, v in want.items()}

@@ -331,6 +331,8 @@ def _goes_on_listing(
         return True
     k = j
     while k < end and lines[k].text.strip():
+        if _ACRONYM.fullmatch(lines[k].text.strip()) and k > j:
+            break  # a glossary printed under the list begins ("Migrants and vulnerable populations" / "ASEAN")
         if stop(k) or not _population_text(lines[k].text) or not _item_shaped(lines, k, end):
             return False
         k += 1
@@ -338,17 +340,21 @@ def _goes_on_listing(
 
 
 _SENTENCE_INSIDE = regex.compile(r"[.;]\s+\S")
+_ACRONYM = regex.compile(r"\p{Lu}[\p{Lu}\d&]{1,9}")
 
 
 def _item_shaped(lines: Sequence[Line], k: int, end: int) -> bool:
     """A list item is a name, not a line of a sentence: it starts with no lower-case letter ("will
     provide tuberculosis screening, ..."), holds no sentence's end ("... Ossetia. These mobile
-    centres"), ends with no comma or small word ("To address the ... challenges, the"), and the
-    line under it does not carry on its sentence in lower case ("IOM will give support and advice
-    on migration" / "topics in preparation ...")."""
+    centres"), ends with no comma or small word ("To address the ... challenges, the"), is no
+    acronym alone (a glossary's, printed under a list: "CCCM", "DRR"), and the line under it does
+    not carry on its sentence in lower case ("IOM will give support and advice on migration" /
+    "topics in preparation ...")."""
     text = lines[k].text.strip()
     if text[:1].islower() or _SENTENCE_INSIDE.search(text) or text.endswith((",", ";", ":")):
         return False
+    if _ACRONYM.fullmatch(text):
+        return False  # a glossary's acronym printed under a list ("CCCM", "DRR", "ASEAN"): no population
     words = _WORDS.findall(text.casefold())
     if words and words[-1] in FUNCTION_WORDS:
         return False

@@ -15,8 +15,9 @@ of the target populations of its last box.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from etl.errors import NotAReport, RegionMissing, TableUnreadable, Unaccounted
 from etl.gazetteer import Gazetteer, normalize
@@ -26,7 +27,6 @@ from etl.segment.lexicon import (
     heading_kind,
     heading_words,
     is_marker,
-    is_population,
     is_regional_label,
     is_target_populations,
     match_area,
@@ -35,6 +35,7 @@ from etl.segment.lexicon import (
     paged_over,
     parse_amount,
     phrasings,
+    population_lines,
     strip_heading,
 )
 from etl.segment.multiregional import find_multiregional
@@ -126,7 +127,7 @@ def document_to_regions(doc: Document, gaz: Gazetteer, furniture: Container[int]
         start = _table_start(lines, table.first(titles=False), previous_end, gaz)
         next_start = tables[n + 1].first() if n + 1 < len(tables) else end
         table_end = _table_end(lines, table.last, next_start, gaz, furniture)
-        zone_end = _zone_end(lines, table_end, next_start, gaz)
+        zone_end = _zone_end(lines, table_end, next_start, gaz, furniture)
         title, (region_id, name, ref, curated) = _region_name(lines, table, start, previous_end, gaz, furniture)
         open_end = n + 1 == len(tables) and end == len(lines)
         headings = tuple(i for i, kind in table.marks if kind != "region_title")
@@ -264,7 +265,9 @@ def _name_ending_at(lines: tuple[Line, ...], j: int, matches: Callable[[list[str
     return 0
 
 
-def _zone_end(lines: tuple[Line, ...], start: int, limit: int, gaz: Gazetteer) -> int:
+def _zone_end(
+    lines: tuple[Line, ...], start: int, limit: int, gaz: Gazetteer, furniture: Container[int] = frozenset()
+) -> int:
     """After the last box, the zone runs to the end of a target-populations list that no
     amount or area label follows closely (the region's last programme text)."""
     last_marker = next((i for i in range(limit - 1, start - 1, -1) if is_marker(lines[i].text)), None)
@@ -273,7 +276,7 @@ def _zone_end(lines: tuple[Line, ...], start: int, limit: int, gaz: Gazetteer) -
     end = i = last_marker + 1
     while i < limit:
         if is_target_populations(lines[i].text):
-            end = i = _population_end(lines, i + 1, limit, gaz)
+            end = i = _population_end(lines, i + 1, limit, gaz, furniture)
             ahead = range(i, min(i + _TRAILING, limit))
             following = next((k for k in ahead if _is_programme_item(lines, k, gaz)), None)
             if following is None:
@@ -289,10 +292,36 @@ def _is_programme_item(lines: tuple[Line, ...], i: int, gaz: Gazetteer) -> bool:
     return parse_amount(lines[i].text) is not None or match_area(texts, gaz)[1] > 0
 
 
-def _population_end(lines: tuple[Line, ...], i: int, limit: int, gaz: Gazetteer) -> int:
-    while i < limit and is_population(lines[i]) and not _is_programme_item(lines, i, gaz):
-        i += 1
-    return i
+def _population_end(
+    lines: tuple[Line, ...], i: int, limit: int, gaz: Gazetteer, furniture: Container[int] = frozenset()
+) -> int:
+    """The line after the list of target populations whose items start at line i, read as the
+    programmes' lists are (`population_lines`, the page furniture blank: a list goes on across a
+    page break)."""
+    found = population_lines(_Blanked(lines, furniture), i, limit, stop=lambda k: _is_programme_item(lines, k, gaz))
+    return found[-1] + 1 if found else i
+
+
+class _Blanked(Sequence[Line]):
+    """The lines with the page furniture's blanked (as the programmes' text is read), looked up one
+    at a time: a list's end is found without copying the document."""
+
+    def __init__(self, lines: tuple[Line, ...], furniture: Container[int]) -> None:
+        self.lines = lines
+        self.furniture = furniture
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @overload
+    def __getitem__(self, k: int) -> Line: ...
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[Line]: ...
+    def __getitem__(self, k: int | slice) -> Line | Sequence[Line]:
+        if isinstance(k, slice):
+            return [self[n] for n in range(*k.indices(len(self.lines)))]
+        line = self.lines[k]
+        return Line("", line.ref, line.fresh) if k in self.furniture and line.text else line
 
 
 def _region_name(
