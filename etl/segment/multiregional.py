@@ -526,7 +526,7 @@ def _unstacked(
     if not blocks:
         return headings
     under = {h.index + h.span: h.index for h in headings}  # a block printed right under a heading is its text
-    above = {}  # heading -> the block printed right above it (only blank lines and furniture between)
+    above: dict[int, int] = {}  # heading -> the block printed right above it (only blank lines and furniture between)
     for n, b in enumerate(blocks):
         k = b.end
         while k < len(lines) and (k in skipped or not lines[k].text.strip()):
