@@ -232,7 +232,7 @@ TABLES: dict[str, TableSpec] = {
                     "area_label",
                     STR,
                     (
-                        "the area label as printed for the box: next to the amount, by its box line, or the one"
+                        "the area label as printed for the box: next to the amount, by its box line, or the nearest"
                         " label of its area by its section that no other amount took (`evidence` says which);"
                         " null if none"
                     ),

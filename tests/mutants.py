@@ -204,6 +204,11 @@ EXPORTS: dict[str, Callable[[list[str]], str]] = {
     # of groups, between "USD" and its digits (pdfminer: a blank line, a form feed before the next page)
     "page_ends_anywhere": lambda lines: _paged(lines, every=57, blank=True),
     "form_feed_every_43_lines": lambda lines: _paged(lines, every=43, blank=False),
+    # the same pages, and no blank line anywhere: two titles stacked with no blank line between
+    # them, the text under them naming the second ("... Climate" / "Change" / "Atlas of ...")
+    "page_ends_anywhere_no_blank_lines": lambda lines: "\n".join(
+        line for line in _paged(lines, every=57, blank=True).split("\n") if line.strip()
+    ),
     # pdfminer's whole page break: the footer, the page number and the next page's header between
     # blank lines, every 53 lines: inside names over two lines, lists, titles
     "furniture_every_53_lines": lambda lines: _paged(lines, every=53, blank=True, furniture=True),

@@ -285,6 +285,7 @@ def test_pages_of_another_size_with_their_furniture(every: int, offset: int, exp
         (19650, "Funding requirement (in USD)"),  # Azerbaijan: the box line under its label: the amount lost it
         (20556, "Funding requirement (in USD)"),  # Georgia: its 500,000 lost its label
         (9131, "Funding requirement (in USD)"),  # Togo: its 600,000 gained a label
+        (15317, "Funding requirement (in USD)"),  # two amounts of one area, two labels: the nearer pairs
         (15403, "MARSHALL ISLANDS"),  # the next country's heading: Maldives' 500,000 lost its label
     ],
 )

@@ -210,10 +210,10 @@ def _boxed_label(layout: Layout, choice: Choice, box: int | None, area: str) -> 
 
 def _spare_labels(res: Resolution, section_of: tuple[int, ...]) -> dict[int, int]:
     """Amounts that no label names (none near them, nor their box's) -> a label by elimination:
-    the one label naming the amount's area among those no other amount or missing programme took
-    that stands by the amount's section, when no other such amount could take it. A label and
-    its amount printed further apart than a pairing's reach, or a box line between them left
-    out, still find each other; the sums placed the amount, the label only names it."""
+    a label naming the amount's area among those no other amount or missing programme took that
+    stands by the amount's section, the nearest pairs first. A label and its amount printed
+    further apart than a pairing's reach, or a box line between them left out, still find each
+    other; the sums placed the amount, the label only names it."""
     layout, cells = res.layout, res.cells
     taken = {m.label for m in res.missing if m.label is not None}
     open_: list[int] = []
@@ -237,11 +237,18 @@ def _spare_labels(res: Resolution, section_of: tuple[int, ...]) -> dict[int, int
         k: [n for n in free if cells.token_area[k] in layout.labels[n].areas and section_of[k] in natural[n]]
         for k in open_
     }
-    claimants: dict[int, int] = {}
-    for found in options.values():
-        for n in found:
-            claimants[n] = claimants.get(n, 0) + 1
-    return {k: found[0] for k, found in options.items() if len(found) == 1 and claimants[found[0]] == 1}
+    # the nearest pairs first, each amount and label once: where one label could name two amounts
+    # (or one amount take two labels), the nearer one takes it
+    pairs = sorted(
+        (abs(layout.tokens[k].index - layout.labels[n].index), k, n) for k, found in options.items() for n in found
+    )
+    out: dict[int, int] = {}
+    used: set[int] = set()
+    for _, k, n in pairs:
+        if k not in out and n not in used:
+            out[k] = n
+            used.add(n)
+    return out
 
 
 def _programme(
@@ -265,7 +272,7 @@ def _programme(
     elif label is None and spare is not None:
         label = layout.labels[spare]
         reasons.append(
-            f"label '{label.text}' at {label.ref}, the one label by its section naming its area that no other"
+            f"label '{label.text}' at {label.ref}, the nearest label by its section naming its area that no other"
             " amount took"
         )
     elif label is not None:

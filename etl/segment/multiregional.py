@@ -547,9 +547,33 @@ def _unstacked(
             if under.get(blocks[b].start, h.index) != h.index or above.get(h.index) == b
         }
         stacked = h.kind == "title" and h.span >= STACKED_LINES
-        parts = _split(h, profiles, weights, lines, text_of, theirs) if stacked else None
+        opening = next((t for n, t in sentences if under.get(blocks[n].start) == h.index), "")
+        parts = (
+            (_named_split(h, lines, opening) or _split(h, profiles, weights, lines, text_of, theirs))
+            if stacked
+            else None
+        )
         out += parts or [h]
     return out
+
+
+def _named_split(h: Heading, lines: tuple[Line, ...], opening: str) -> list[Heading] | None:
+    """Two titles stacked where the text printed right under them opens by naming the second,
+    every word of it ("Regional Trainings Workshops on / Migration, Environment and Climate /
+    Change" over "Atlas of Environmental Migration", its text "The Atlas of Environmental Migration
+    will be ..."): split before the second's first line (the last such line, its words the fewest)."""
+    named = set(content_words(opening))
+    texts = [lines[k].text.strip() for k in range(h.index, h.index + h.span)]
+    for k in range(h.span - 1, 0, -1):
+        second = set(content_words(" ".join(texts[k:])))
+        if _ends_open(texts[k - 1]) or texts[k - 1].endswith(",") or not texts[k][:1].isupper():
+            continue  # the title goes on: "... on" / "Migration, Environment and"
+        if len(second) >= SPLIT_WORDS and second <= named and not set(content_words(" ".join(texts[:k]))) <= named:
+            return [
+                Heading("title", _join(texts[:k]), h.index, k, h.ref),
+                Heading("title", _join(texts[k:]), h.index + k, h.span - k, lines[h.index + k].ref),
+            ]
+    return None
 
 
 def _split(
