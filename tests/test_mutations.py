@@ -217,6 +217,18 @@ def test_a_missing_heading_of_a_renamed_country_goes_where_another_of_its_names_
     assert outcome.verdict == "same", outcome.detail
 
 
+def test_a_missing_heading_claims_no_label_printed_after_the_next_heading(expected: Figures) -> None:
+    """CHAD's heading left out: Chad's section may start anywhere after CENTRAL AFRICAN REPUBLIC's
+    boxes, but it ends before CONGO's printed heading, so Congo's 'Migration Policy and Research'
+    label, printed after that heading, is no label of Chad's. It was: Chad's policy amount then
+    answered for that label, and of Côte d'Ivoire's and Congo's two amounts of 2,500,000 each
+    took the other's section (every sum held both ways)."""
+    at = next(n for n, line in enumerate(LINES) if line.strip() == "CHAD")
+    mutation = Mutation("country_heading", "deleted", at + 1, "")
+    outcome = judge(mutation, "\n".join(apply(LINES, mutation)), expected)
+    assert outcome.verdict == "same", outcome.detail
+
+
 def _page(number: int) -> list[str]:
     """A page break as pdfminer writes it: the footer, the page number, the next page's header."""
     return ["", "Migration Initiatives 2015", "", str(number), "\fIOM appeal 2015", ""]

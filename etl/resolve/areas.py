@@ -65,7 +65,8 @@ class CellPlan:
 def label_sections(layout: Layout, section_of: tuple[int, ...]) -> list[set[int]]:
     """The sections a label may belong to: those the amounts just before and after it are in,
     or that their headings would put them in, and a section next to those whose heading is not
-    printed (where it starts, nothing but the sums tells)."""
+    printed (where it starts, nothing but the sums tells), unless the section after it prints its
+    heading above the label."""
     ranks = [layout.events[t.index] for t in layout.tokens]
     out = []
     for label in layout.labels:
@@ -75,9 +76,19 @@ def label_sections(layout: Layout, section_of: tuple[int, ...]) -> list[set[int]
         near = [k for k in (before, after) if k is not None]
         found = {section_of[k] for k in near} | {layout.token_nominal[k] for k in near}
         headless = {n for s in found for n in (s - 1, s + 1) if 0 <= n < len(layout.sections)}
-        found |= {n for n in headless if layout.sections[n].heading is None}
+        # not the section before one whose heading is printed above the label: the sections go in
+        # their order, so a section whose heading is not printed ends before that heading
+        found |= {
+            n for n in headless if layout.sections[n].heading is None and not _headed_before(layout, n + 1, label.index)
+        }
         out.append(found)
     return out
+
+
+def _headed_before(layout: Layout, s: int, index: int) -> bool:
+    """Section s prints its heading before line `index`."""
+    heading = layout.sections[s].heading if s < len(layout.sections) else None
+    return heading is not None and heading.index < index
 
 
 def candidate_sections(layout: Layout, section_of: tuple[int, ...]) -> list[dict[int, int]]:
