@@ -580,3 +580,13 @@ def test_the_characters_read_are_pdfplumbers(tmp_path: Path, rotation: int) -> N
     assert [tuple(g) for g in page.glyphs] == [pytest.approx(w, abs=1e-9) for w in want]
     assert page.turned == sum(not ch["text"].isspace() for ch in chars if ch not in upright) > 0
     assert (page.width, page.height) == pytest.approx((float(plumbed.pages[0].width), height))
+
+
+def test_text_that_reads_like_an_unmapped_glyph_is_read_as_printed(tmp_path: Path) -> None:
+    """Only a glyph no font maps (code 127 of a one-byte font: the standard fonts' bullet) reads as
+    "•"; the characters "(cid:127)" printed as text stay what they are (a search for the string in
+    the joined line made them a bullet)."""
+    lines = ["0", "(cid:127)", "a (cid:127) b"]
+    path = tmp_path / "lines.pdf"
+    g.render_report(lines, path, layout=_BARE)
+    assert [line.text for line in path_to_document(path).lines if line.text] == lines

@@ -50,13 +50,14 @@ from etl.extract.columns import Placed, segments_to_lines
 from etl.extract.furniture import pages_to_furniture
 from etl.extract.glyphs import Glyph, PageGlyphs, PageRows, glyphs_to_rows
 from etl.extract.limits import PageNode, PageTooLarge, StreamTooLarge, bounded_streams, document_to_pages, node_to_page
-from etl.extract.text import UNMAPPED_BULLET
 from etl.source import Document, Line, PageAudit, SourceRef
 from etl.workers import map_in_processes
 
 _new = tuple.__new__
 _FIX = "give a PDF with a text layer, or the report's text as a .txt file in raw/"
 MAX_BLANKS = 1  # a wide gap is one paragraph break, as a text export writes it (never two blank lines)
+
+UNDEFINED_BULLET = 127  # the code of a one-byte font where the standard fonts draw "•"
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +247,10 @@ class _GlyphDevice(PDFTextDevice):
             try:
                 text = font.to_unichr(cid)
             except PDFUnicodeNotDefined:
-                text = f"(cid:{cid})"  # as pdfminer's converter writes it
+                # as pdfminer's converter writes it; but code 127 of a one-byte font, which WinAnsi
+                # leaves undefined, is where the standard fonts (reportlab's, and others') draw the
+                # bullet "•" that opens each item of a list
+                text = "\u2022" if cid == UNDEFINED_BULLET and not font.is_multibyte() else f"(cid:{cid})"
             vertical = font.is_vertical()
             known = (text, font.char_width(cid), font.get_descent(), font.fontname, vertical)
             self._fonts[font, cid] = known
@@ -300,9 +304,7 @@ def _with_blank_lines(pages: list[PageText], display: str) -> Iterator[Line]:
                         yield Line("", SourceRef(display, line=number, page=page.number))
                 number += 1
                 ref = SourceRef(display, line=number, page=page.number, bbox=x.box)
-                # a glyph no font maps (WinAnsi's 127: the standard fonts' bullet) reads as the bullet
-                text = x.text.replace(UNMAPPED_BULLET, "\u2022") if UNMAPPED_BULLET in x.text else x.text
-                yield Line(text, ref, fresh=n == 0 or x.text.startswith(" "))  # a column's first line
+                yield Line(x.text, ref, fresh=n == 0 or x.text.startswith(" "))  # a column's first line
                 previous = x
 
 

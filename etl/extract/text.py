@@ -111,6 +111,13 @@ UNMAPPED_BULLET = "(cid:127)"
 RAW_BULLET = "\x7f"
 
 
+def with_bullets(text: str) -> str:
+    """The text with the standard fonts' unmapped bullet, as pdfminer or pypdf writes it, read as "•"."""
+    if UNMAPPED_BULLET in text:
+        text = text.replace(UNMAPPED_BULLET, "\u2022")
+    return text.replace(RAW_BULLET, "\u2022") if RAW_BULLET in text else text
+
+
 def _refuse_oversized(text: str, where: str) -> None:
     """Too many lines, or a line too long to be one of a report's, before any line is built."""
     count = text.count("\n") + 1
@@ -147,7 +154,7 @@ def bytes_to_document(data: bytes, where: str) -> Document:
     """A text report's bytes -> its document. A page or column starts (`Line.fresh`) where the
     exporter says so: a form feed before the line, or a leading space (pdftotext's mark)."""
     text = decode_report_text(data, where).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace(UNMAPPED_BULLET, "\u2022").replace(RAW_BULLET, "\u2022")
+    text = with_bullets(text)
     _refuse_oversized(text, where)
     lines = []
     page_break = False

@@ -382,9 +382,9 @@ def _statement_owner(
             for n, title in enumerate(titles)
             if _COMPONENT.match(title.text) and title.index < at and groups.get(title.index) == group
         ]
-        if _COMPONENT.match(titles[t].text) or components:
-            # a component's text stating what the *other* components need
-            return _parent(titles, t if _COMPONENT.match(titles[t].text) else components[-1], groups)
+        own = _COMPONENT.match(titles[t].text) is not None
+        if own or components:  # a component's text stating what the *other* components need
+            return _parent(titles, t if own else components[-1], groups)
     return t
 
 

@@ -665,8 +665,13 @@ def _bullet_groups(
     while i < end and (i in skipped or not lines[i].text.strip()):
         i += 1  # a page may end under the title: the list opens the next
     if i < end and not lines[i].text.strip().startswith("•"):
-        ahead = [k for k in range(i, min(end, i + 4 * LIST_REACH)) if k not in skipped and lines[k].text.strip()]
-        j = next((k for k in ahead[: LIST_REACH + 1] if _bullet_list_at(lines, k)), None)
+        ahead: list[int] = []  # the next text lines, furniture and blank lines aside
+        m = i
+        while m < end and len(ahead) <= LIST_REACH:
+            if m not in skipped and lines[m].text.strip():
+                ahead.append(m)
+            m += 1
+        j = next((m for m in ahead if _bullet_list_at(lines, m)), None)
         if j is not None:
             between = [k for k in ahead if k < j]
             i = j
