@@ -319,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kinds", default="")
     parser.add_argument("--every", type=int, default=1, help="take every Nth mutation")
+    parser.add_argument("--offset", type=int, default=0, help="start at the Nth mutation")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--log", default="")
     args = parser.parse_args(argv)
@@ -326,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     _LINES = report_lines()
     _BASE = figures(text_rows("\n".join(_LINES)))
     kinds = [k for k in args.kinds.split(",") if k]
-    todo = [m for m in mutations(_LINES, [k for k in kinds if k != "export"] or None)][:: args.every]
+    todo = [m for m in mutations(_LINES, [k for k in kinds if k != "export"] or None)][args.offset :: args.every]
     if not kinds or "export" in kinds:
         todo = [Mutation("export", name, 0, "") for name in EXPORTS] + (todo if kinds != ["export"] else [])
     print(f"{len(todo)} mutations", file=sys.stderr)

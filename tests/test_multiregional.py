@@ -395,6 +395,21 @@ def test_pdfminers_unmapped_bullet_opens_a_list_item(written: str) -> None:
     assert (_said(got), _groups(got)) == (_said(want), _groups(want))
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "\u2009", "\u202f"])
+def test_no_break_spaces_read_as_spaces(space: str) -> None:
+    """An exporter that writes a no-break (or thin) space for each space, the leading ones too:
+    the lines read as the plain text does (a title's words, a page start), the groups and figures
+    the same ('Humanitarian\\xa0Assistance\\xa0to ...' was a title of its own)."""
+    text = (FIXTURES / "multiregional_sentence_before_its_heading.txt").read_text(encoding="utf-8")
+    spaced = text.replace(" ", space)
+    doc = bytes_to_document(spaced.encode(), "excerpt")
+    plain = bytes_to_document(text.encode(), "excerpt")
+    assert [(line.text, line.fresh) for line in doc.lines] == [(line.text, line.fresh) for line in plain.lines]
+    got = document_to_initiatives(doc, _report_furniture())
+    want = _figures("multiregional_sentence_before_its_heading")
+    assert (_said(got), _groups(got)) == (_said(want), _groups(want))
+
+
 def test_pdfminers_blank_lines_inside_a_sentence() -> None:
     """pdfminer's text of a plain PDF of the report (each line drawn in Helvetica, a page number
     under each page) parts a page's text into blocks with a blank line between them, inside a

@@ -118,6 +118,17 @@ def with_bullets(text: str) -> str:
     return text.replace(RAW_BULLET, "\u2022") if RAW_BULLET in text else text
 
 
+# Spaces another exporter writes where pdftotext writes " ": the no-break space (a word processor's
+# "Funding requirement (in\u00a0USD)", or every leading space), the figure, thin and other fixed-width
+# spaces. Read as the plain space they print as, so a heading, a title and a page start read the same.
+_SPACES = str.maketrans(dict.fromkeys([0x00A0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000], " "))
+
+
+def with_plain_spaces(text: str) -> str:
+    """The text with every printed space a plain one (no-break, figure, thin, ... spaces)."""
+    return text.translate(_SPACES) if any(ord(c) in _SPACES for c in set(text)) else text
+
+
 def _refuse_oversized(text: str, where: str) -> None:
     """Too many lines, or a line too long to be one of a report's, before any line is built."""
     count = text.count("\n") + 1
@@ -154,7 +165,7 @@ def bytes_to_document(data: bytes, where: str) -> Document:
     """A text report's bytes -> its document. A page or column starts (`Line.fresh`) where the
     exporter says so: a form feed before the line, or a leading space (pdftotext's mark)."""
     text = decode_report_text(data, where).replace("\r\n", "\n").replace("\r", "\n")
-    text = with_bullets(text)
+    text = with_plain_spaces(with_bullets(text))
     _refuse_oversized(text, where)
     lines = []
     page_break = False
